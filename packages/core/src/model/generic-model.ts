@@ -1,0 +1,116 @@
+import { jsfuncError } from '../errors/jsfunc-error.js';
+import { fromModelData, toModelData, type InputSpecJson } from '../input/model-data.js';
+import type { MLmodel } from '../mlmodel/mlmodel.js';
+import { enforceParams } from '../schema/enforce-params.js';
+import { enforceSchema } from '../schema/enforce-schema.js';
+import type { ModelSignature } from '../schema/model-signature.js';
+import type { FlavorModelV1, LoggerV1 } from '../spec/v1/flavor.js';
+import type { ModelDataV1, ParamsV1 } from '../spec/v1/tensor.js';
+
+/**
+ * A loaded model, whatever its flavor: jsfunc's equivalent of MLflow's `PyFuncModel`.
+ * `predict` takes any input form (tensor, named tensors, records, split, columns, nested arrays)
+ * and answers in the same family.
+ */
+export interface JsfuncModel<TNative = unknown> {
+  /** Runs inference. The input is checked against the signature first (MLflow's rules). */
+  predict(input: unknown, params?: Record<string, unknown>): Promise<unknown>;
+  /** Streams outputs, when the flavor supports it (undefined otherwise). */
+  readonly predictStream: ((input: unknown, params?: Record<string, unknown>) => AsyncIterable<unknown>) | undefined;
+  /** Calls a named inference method (`predict`, `predictProba`, ...). */
+  invoke(method: string, input: unknown, params?: Record<string, unknown>): Promise<unknown>;
+  /** Runs inference on canonical data (no form conversion): what servers and batch jobs use. */
+  predictData(input: ModelDataV1, params?: Record<string, unknown>, method?: string): Promise<ModelDataV1>;
+  /** Names of the inference methods: `predict` first, then the flavor's own. */
+  readonly methods: readonly string[];
+  /** The parsed MLmodel. */
+  readonly metadata: MLmodel;
+  /** The signature (from MLmodel, else from the native model). */
+  readonly signature: ModelSignature | undefined;
+  /** The flavor that loaded the model. */
+  readonly flavor: string;
+  /** Absolute local directory of the model. */
+  readonly directory: string;
+  /** The native framework object. */
+  unwrap(): TNative;
+  /** Releases native resources; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+function parseSpecs(json: string | null | undefined): InputSpecJson[] | undefined {
+  if (!json) return undefined;
+  return JSON.parse(json) as InputSpecJson[];
+}
+
+/** Wraps a flavor's loaded model into the generic {@link JsfuncModel}. */
+export function createGenericModel<TNative>(options: {
+  flavorModel: FlavorModelV1<TNative>;
+  flavor: string;
+  metadata: MLmodel;
+  signature: ModelSignature | undefined;
+  directory: string;
+  logger: LoggerV1;
+}): JsfuncModel<TNative> {
+  const { flavorModel, signature, logger } = options;
+  const enforce = signature !== undefined && options.metadata.is_signature_from_type_hint !== true;
+  const inputSpecs = signature ? parseSpecs(signature.toDict().inputs) : undefined;
+  let disposed = false;
+
+  const methodTable: Record<string, (input: ModelDataV1, params: ParamsV1 | undefined) => Promise<ModelDataV1>> = {
+    predict: (input, params) => flavorModel.predict(input, params),
+    ...flavorModel.methods,
+  };
+
+  const prepare = (data: ModelDataV1, params: Record<string, unknown> | undefined): [ModelDataV1, ParamsV1 | undefined] => {
+    if (disposed) {
+      throw jsfuncError('ERR_MODEL_DISPOSED', 'This model was disposed; load it again to predict.', { flavor: options.flavor });
+    }
+    const enforced = enforce && signature?.inputs ? enforceSchema(data, signature.inputs, logger) : data;
+    const resolvedParams = enforce ? enforceParams(params, signature?.params, logger) : params;
+    return [enforced, resolvedParams];
+  };
+
+  const predictData = async (data: ModelDataV1, params?: Record<string, unknown>, method = 'predict'): Promise<ModelDataV1> => {
+    const run = methodTable[method];
+    if (run === undefined) {
+      throw jsfuncError(
+        'ERR_METHOD_NOT_FOUND',
+        `This model has no inference method "${method}". It has: ${Object.keys(methodTable).join(', ')}.`,
+        { method, methods: Object.keys(methodTable) },
+      );
+    }
+    const [input, resolvedParams] = prepare(data, params);
+    return run(input, resolvedParams);
+  };
+
+  const invoke = async (method: string, input: unknown, params?: Record<string, unknown>): Promise<unknown> => {
+    const { data, form } = toModelData(input, inputSpecs);
+    return fromModelData(await predictData(data, params, method), form);
+  };
+
+  const stream = flavorModel.predictStream;
+  return {
+    predict: (input, params) => invoke('predict', input, params),
+    predictStream:
+      stream === undefined
+        ? undefined
+        : async function* (input, params) {
+            const { data, form } = toModelData(input, inputSpecs);
+            const [enforced, resolvedParams] = prepare(data, params);
+            for await (const chunk of stream.call(flavorModel, enforced, resolvedParams)) yield fromModelData(chunk, form);
+          },
+    invoke,
+    predictData,
+    methods: Object.keys(methodTable),
+    metadata: options.metadata,
+    signature,
+    flavor: options.flavor,
+    directory: options.directory,
+    unwrap: () => flavorModel.native,
+    async dispose() {
+      if (disposed) return;
+      disposed = true;
+      await flavorModel.dispose();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import * as ort from 'onnxruntime-node';
+console.log(ort.listSupportedBackends());
+const s = await ort.InferenceSession.create('/work/shared/fixtures/onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx', {executionProviders: ['cuda','cpu']}).catch(e=>console.log('ERR', e.message));
+console.log(!!s);
+const s2 = await ort.InferenceSession.create('/work/shared/fixtures/onnx/sklearn_model.onnx');
+console.log(JSON.stringify(s2.inputMetadata), JSON.stringify(s2.outputMetadata));
+const r = await s2.run({float_input: new ort.Tensor('float32', new Float32Array([5.1,3.5,1.4,0.2]), [1,4])}, ['output_label']);
+console.log(r);
+const s3 = await ort.InferenceSession.create('/work/shared/fixtures/onnx/silero-vad-v4/silero_vad.onnx');
+console.log(JSON.stringify(s3.inputMetadata), JSON.stringify(s3.outputMetadata));

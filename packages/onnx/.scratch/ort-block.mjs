@@ -1,0 +1,14 @@
+import * as ort from 'onnxruntime-node';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+const s = await ort.InferenceSession.create('/work/shared/fixtures/onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx');
+console.log(s.inputNames, s.outputNames, JSON.stringify(s.inputMetadata), JSON.stringify(s.outputMetadata));
+const n = 256;
+const x = new ort.Tensor('float32', new Float32Array(n*3*48*320).fill(0.5), [n,3,48,320]);
+let ticks = 0; const iv = setInterval(() => ticks++, 5);
+const h = monitorEventLoopDelay({ resolution: 5 }); h.enable();
+const t0 = performance.now();
+const r = await s.run({ x });
+const t1 = performance.now();
+h.disable(); clearInterval(iv);
+console.log('run ms', t1-t0, 'ticks', ticks, 'max delay ms', h.max/1e6);
+console.log(ort.env.versions, Object.keys(ort));

@@ -1,0 +1,10 @@
+import * as ort from 'onnxruntime-node';
+const s = await ort.InferenceSession.create('/work/shared/fixtures/onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx');
+const n = 128;
+const x = new ort.Tensor('float32', new Float32Array(n*3*48*320).fill(0.5), [n,3,48,320]);
+const t0 = performance.now();
+const p = s.run({ x });
+const t1 = performance.now();
+await p;
+const t2 = performance.now();
+console.log('sync part ms', t1-t0, 'total', t2-t0);

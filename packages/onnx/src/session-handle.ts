@@ -1,0 +1,156 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { jsfuncError, JsfuncError, type TensorV1 } from '@jsfunc/core';
+import type { InferenceSession } from 'onnxruntime-node';
+import { createOrtSession, type OnnxValueInfo, type SessionSource } from './create-ort-session.js';
+import { fromOrtTensor, toOrtTensor } from './tensor-conversion.js';
+
+type OrtModule = typeof import('onnxruntime-node');
+
+/** Where inference runs: on the calling thread, or in a worker thread owned by the model. */
+export type OnnxRunIn = 'main' | 'worker';
+
+/** A session the flavor drives, wherever it lives. */
+export interface OnnxSessionHandle {
+  readonly inputs: readonly OnnxValueInfo[];
+  readonly outputs: readonly OnnxValueInfo[];
+  readonly providers: readonly string[];
+  /** The InferenceSession (main thread), or undefined when the session lives in a worker. */
+  readonly session: InferenceSession | undefined;
+  run(feeds: Readonly<Record<string, TensorV1>>, fetches: readonly string[]): Promise<Record<string, TensorV1>>;
+  dispose(): Promise<void>;
+}
+
+/** Messages to the session worker. */
+export type WorkerRequest =
+  | { readonly id: number; readonly op: 'create'; readonly source: SessionSource; readonly options: InferenceSession.SessionOptions; readonly providers: readonly string[] }
+  | { readonly id: number; readonly op: 'run'; readonly feeds: Readonly<Record<string, TensorV1>>; readonly fetches: readonly string[] }
+  | { readonly id: number; readonly op: 'release' };
+
+/** Answers from the session worker. */
+export type WorkerResponse =
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly inputs?: readonly OnnxValueInfo[];
+      readonly outputs?: readonly OnnxValueInfo[];
+      readonly providers?: readonly string[];
+      readonly warnings?: readonly string[];
+      readonly tensors?: Record<string, TensorV1>;
+    }
+  | { readonly id: number; readonly ok: false; readonly error: { message: string; code?: string; details?: unknown } };
+
+interface CreateOptions {
+  readonly source: SessionSource;
+  readonly options: InferenceSession.SessionOptions;
+  readonly providers: readonly string[];
+  readonly warn: (message: string) => void;
+}
+
+function disposedError(): Error {
+  return jsfuncError('ERR_ONNX_DISPOSED', 'The ONNX model was disposed; load it again to predict.', {});
+}
+
+async function createMainHandle(ort: OrtModule, create: CreateOptions): Promise<OnnxSessionHandle> {
+  const created = await createOrtSession(ort, create.source, create.options, create.providers);
+  for (const warning of created.warnings) create.warn(warning);
+  let session: InferenceSession | undefined = created.session;
+  return {
+    inputs: created.inputs,
+    outputs: created.outputs,
+    providers: created.providers,
+    session,
+    async run(feeds, fetches) {
+      if (session === undefined) throw disposedError();
+      const ortFeeds: Record<string, ReturnType<typeof toOrtTensor>> = {};
+      for (const name in feeds) ortFeeds[name] = toOrtTensor(ort, feeds[name]!);
+      const results = await session.run(ortFeeds, fetches as string[]);
+      const outputs: Record<string, TensorV1> = {};
+      for (const name of fetches) outputs[name] = fromOrtTensor(name, results[name]!);
+      return outputs;
+    },
+    async dispose() {
+      const current = session;
+      session = undefined;
+      await current?.release();
+    },
+  };
+}
+
+function workerUrl(): URL {
+  // Built code runs dist/session-worker.js beside this file; tests that run the TypeScript sources
+  // use the built worker in dist/ (run `pnpm build` first).
+  const here = new URL('./session-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(here))) return here;
+  return new URL('../dist/session-worker.js', import.meta.url);
+}
+
+async function createWorkerHandle(create: CreateOptions): Promise<OnnxSessionHandle> {
+  const worker = new Worker(workerUrl());
+  worker.unref();
+  let nextId = 0;
+  let closed = false;
+  const pending = new Map<number, { resolve: (response: WorkerResponse & { ok: true }) => void; reject: (error: Error) => void }>();
+  const settle = (error: Error): void => {
+    for (const entry of pending.values()) entry.reject(error);
+    pending.clear();
+    worker.unref();
+  };
+  worker.on('message', (response: WorkerResponse) => {
+    const entry = pending.get(response.id);
+    if (!entry) return;
+    pending.delete(response.id);
+    if (pending.size === 0) worker.unref();
+    if (response.ok) entry.resolve(response);
+    else if (response.error.code !== undefined) {
+      entry.reject(new JsfuncError({ code: response.error.code, message: response.error.message, details: (response.error.details ?? {}) as Record<string, unknown> }));
+    } else entry.reject(new Error(response.error.message));
+  });
+  worker.on('error', (error) => {
+    closed = true;
+    settle(jsfuncError('ERR_ONNX_WORKER', `The ONNX session worker failed: ${error.message}. Load the model again.`, {}, error));
+  });
+  worker.on('exit', () => {
+    closed = true;
+    settle(disposedError());
+  });
+  const request = <T extends Omit<WorkerRequest, 'id'>>(message: T): Promise<WorkerResponse & { ok: true }> => {
+    if (closed) return Promise.reject(disposedError());
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.ref();
+      worker.postMessage({ ...message, id });
+    });
+  };
+  let created: WorkerResponse & { ok: true };
+  try {
+    created = await request({ op: 'create', source: create.source, options: create.options, providers: create.providers });
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  for (const warning of created.warnings ?? []) create.warn(warning);
+  return {
+    inputs: created.inputs ?? [],
+    outputs: created.outputs ?? [],
+    providers: created.providers ?? [],
+    session: undefined,
+    async run(feeds, fetches) {
+      const response = await request({ op: 'run', feeds, fetches });
+      return response.tensors ?? {};
+    },
+    async dispose() {
+      if (closed) return;
+      closed = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/** Creates the session on this thread (`main`) or in a dedicated worker thread (`worker`). */
+export async function createSessionHandle(ort: OrtModule | undefined, runIn: OnnxRunIn, create: CreateOptions): Promise<OnnxSessionHandle> {
+  if (runIn === 'worker') return createWorkerHandle(create);
+  return createMainHandle(ort ?? ((await import('onnxruntime-node')) as OrtModule), create);
+}

@@ -1,0 +1,1 @@
+export { describeFlavorConformance, describeFlavorConformance as runFlavorConformance, type FlavorConformanceOptions } from './flavor-conformance.js';
