@@ -23,6 +23,8 @@ export interface RowWriter {
 export interface CreateRowWriterOptions {
   /** Output format; detected from the extension when omitted. */
   format?: FileFormat;
+  /** Where the file is written before the final rename (default: a unique name beside `path`). */
+  temporaryPath?: string;
 }
 
 type ParquetBasicType = 'DOUBLE' | 'INT64' | 'BOOLEAN' | 'STRING' | 'JSON';
@@ -53,7 +55,7 @@ async function writeToStream(stream: WriteStream, text: string): Promise<void> {
 export async function createRowWriter(path: string, options: CreateRowWriterOptions = {}): Promise<RowWriter> {
   const format = options.format ?? detectFileFormat(path);
   await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.partial-${process.pid}-${Date.now()}`;
+  const temporary = options.temporaryPath ?? `${path}.partial-${process.pid}-${Date.now()}`;
   let columns: string[] | undefined;
   const fixColumns = (rows: readonly Row[]) => {
     if (columns !== undefined || rows.length === 0) return;
@@ -144,7 +146,7 @@ export async function createRowWriter(path: string, options: CreateRowWriterOpti
       if (rows.length === 0) return;
       fixColumns(rows);
       if (stringifier === undefined) {
-        stringifier = stringify({ header: true, columns: columns! });
+        stringifier = stringify({ header: true, columns: columns!, cast: { boolean: (value) => (value ? 'true' : 'false') } });
         stringifier.pipe(stream);
       }
       for (const row of rows) {

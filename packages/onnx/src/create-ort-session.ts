@@ -34,8 +34,18 @@ export interface SessionSource {
   readonly bytes?: Uint8Array;
 }
 
-/** Providers that failed to initialise in this thread; they are not tried again. */
+/** Providers that failed to initialise in this process; they are not tried again. */
 const unavailableProviders = new Set<string>();
+
+/** Providers known not to initialise here (shared with session workers). */
+export function knownUnavailableProviders(): string[] {
+  return [...unavailableProviders];
+}
+
+/** Records providers another thread found unavailable. */
+export function markProvidersUnavailable(providers: readonly string[]): void {
+  for (const provider of providers) unavailableProviders.add(provider);
+}
 
 function describe(
   metadata: readonly unknown[] | undefined,

@@ -42,6 +42,14 @@ export interface OnnxSaveOptions {
   readonly providers?: readonly string[];
   /** The Python environment written for `mlflow.pyfunc.load_model`. */
   readonly python?: OnnxPythonEnvironment;
+  /**
+   * Infer a tensor signature from the session when the user gives none (default true). A
+   * signature turns on MLflow's schema enforcement (in jsfunc and in Python): exact dtypes, a
+   * variable first dimension for tables. Give `false` to save as `mlflow.onnx` does (no
+   * signature), where the ONNX wrapper's own rules apply (float64 cast to float32, tables with
+   * fixed-size inputs).
+   */
+  readonly inferSignature?: boolean;
 }
 
 /** Options of a load (`flavorOptions`), and the defaults given to `onnxFlavor(options)`. */
@@ -69,6 +77,8 @@ export interface OnnxNativeModel {
   /** ZipMap outputs rewritten to probability tensors (see the README). */
   readonly zipMaps: readonly OnnxZipMap[];
   readonly runIn: OnnxRunIn;
+  /** The session options given to onnxruntime-node (saved options merged with load overrides). */
+  readonly sessionOptions: InferenceSession.SessionOptions;
 }
 
 /** The ONNX flavor type. */
@@ -230,7 +240,7 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
       const environment = pythonEnvironmentFiles(options.python);
       for (const [file, text] of Object.entries(environment.files)) await context.writer.writeFile(file, text);
       const providers = (options.providers ?? MLFLOW_DEFAULT_PROVIDERS).map(toMlflowProvider);
-      const signature = inferOnnxSignature(inputs, outputs);
+      const signature = options.inferSignature === false ? undefined : inferOnnxSignature(inputs, outputs);
       return {
         flavorConfig: {
           code: null,
@@ -313,12 +323,12 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
         );
       }
       const fetches = handle.outputs.filter((output) => output.isTensor).map((output) => output.name);
-      const native: OnnxNativeModel = { session: handle.session, inputs: handle.inputs, outputs: handle.outputs, providers: handle.providers, zipMaps, runIn };
-      const signature = inferOnnxSignature(handle.inputs, handle.outputs);
+      const native: OnnxNativeModel = { session: handle.session, inputs: handle.inputs, outputs: handle.outputs, providers: handle.providers, zipMaps, runIn, sessionOptions };
+      // No signature is offered for models whose MLmodel has none: MLflow enforces no schema on
+      // them either, and onnxruntime checks dtypes and shapes itself.
       let disposed = false;
       const model: FlavorModelV1<OnnxNativeModel> = {
         native,
-        ...(signature === undefined ? {} : { signature }),
         async predict(input: ModelDataV1): Promise<ModelDataV1> {
           const feeds = toFeeds(input, handle.inputs);
           const outputs = await handle.run(feeds, fetches);

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { jsfuncError, JsfuncError, type TensorV1 } from '@jsfunc/core';
 import type { InferenceSession } from 'onnxruntime-node';
-import { createOrtSession, type OnnxValueInfo, type SessionSource } from './create-ort-session.js';
+import { createOrtSession, knownUnavailableProviders, markProvidersUnavailable, type OnnxValueInfo, type SessionSource } from './create-ort-session.js';
 import { fromOrtTensor, toOrtTensor } from './tensor-conversion.js';
 
 type OrtModule = typeof import('onnxruntime-node');
@@ -24,7 +24,14 @@ export interface OnnxSessionHandle {
 
 /** Messages to the session worker. */
 export type WorkerRequest =
-  | { readonly id: number; readonly op: 'create'; readonly source: SessionSource; readonly options: InferenceSession.SessionOptions; readonly providers: readonly string[] }
+  | {
+      readonly id: number;
+      readonly op: 'create';
+      readonly source: SessionSource;
+      readonly options: InferenceSession.SessionOptions;
+      readonly providers: readonly string[];
+      readonly unavailable: readonly string[];
+    }
   | { readonly id: number; readonly op: 'run'; readonly feeds: Readonly<Record<string, TensorV1>>; readonly fetches: readonly string[] }
   | { readonly id: number; readonly op: 'release' };
 
@@ -37,6 +44,7 @@ export type WorkerResponse =
       readonly outputs?: readonly OnnxValueInfo[];
       readonly providers?: readonly string[];
       readonly warnings?: readonly string[];
+      readonly unavailable?: readonly string[];
       readonly tensors?: Record<string, TensorV1>;
     }
   | { readonly id: number; readonly ok: false; readonly error: { message: string; code?: string; details?: unknown } };
@@ -126,12 +134,13 @@ async function createWorkerHandle(create: CreateOptions): Promise<OnnxSessionHan
   };
   let created: WorkerResponse & { ok: true };
   try {
-    created = await request({ op: 'create', source: create.source, options: create.options, providers: create.providers });
+    created = await request({ op: 'create', source: create.source, options: create.options, providers: create.providers, unavailable: knownUnavailableProviders() });
   } catch (error) {
     await worker.terminate();
     throw error;
   }
   for (const warning of created.warnings ?? []) create.warn(warning);
+  markProvidersUnavailable(created.unavailable ?? []);
   return {
     inputs: created.inputs ?? [],
     outputs: created.outputs ?? [],

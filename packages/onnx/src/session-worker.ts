@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TensorV1 } from '@jsfunc/core';
-import { createOrtSession } from './create-ort-session.js';
+import { createOrtSession, knownUnavailableProviders, markProvidersUnavailable } from './create-ort-session.js';
 import { fromOrtTensor, toOrtTensor } from './tensor-conversion.js';
 import type { WorkerRequest, WorkerResponse } from './session-handle.js';
 
@@ -26,9 +26,18 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
   switch (request.op) {
     case 'create': {
       ort ??= (await import('onnxruntime-node')) as OrtModule;
+      markProvidersUnavailable(request.unavailable);
       const created = await createOrtSession(ort, request.source, request.options, request.providers);
       session = created.session;
-      return { id: request.id, ok: true, inputs: created.inputs, outputs: created.outputs, providers: created.providers, warnings: created.warnings };
+      return {
+        id: request.id,
+        ok: true,
+        inputs: created.inputs,
+        outputs: created.outputs,
+        providers: created.providers,
+        warnings: created.warnings,
+        unavailable: knownUnavailableProviders(),
+      };
     }
     case 'run': {
       if (!session || !ort) throw new Error('the session is released');

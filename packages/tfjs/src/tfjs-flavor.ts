@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { GraphModel, LayersModel } from '@tensorflow/tfjs';
 import {
+  assertModelRelativePath,
   JsfuncError,
   jsfuncError,
   type FlavorLoadContextV1,
@@ -160,7 +161,7 @@ function parseConfig(config: Record<string, unknown>): TfjsFlavorConfig {
       { config },
     );
   }
-  return { data, model_format: format, tfjs_version: String(config.tfjs_version ?? '') };
+  return { data: assertModelRelativePath(data, 'flavors.tfjs.data'), model_format: format, tfjs_version: String(config.tfjs_version ?? '') };
 }
 
 function runtimeDependenciesFor(backend: TfjsBackendName | undefined): string[] {

@@ -71,7 +71,7 @@ export function resolveTrackingTarget(options: TrackingOptions = {}): TrackingTa
     };
   }
   if (uri.startsWith('file:')) return { kind: 'file', uri, root: decodeURIComponent(new URL(uri).pathname) };
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(uri) && !/^[a-zA-Z]:[\\/]/.test(uri)) {
+  if ((/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(uri) && !/^[a-zA-Z]:[\\/]/.test(uri)) || uri === 'databricks' || uri.startsWith('databricks-uc')) {
     throw trackingError(
       'ERR_TRACKING_URI_INVALID',
       `Tracking URI "${uri.replace(/\/\/[^@/]*@/, '//***@')}" is not one jsfunc can use: expected http(s)://host:port (an MLflow tracking server) or a local path / file: URI (an mlruns/ store). For a database store, run \`mlflow server --backend-store-uri ${uri.split(':')[0]}:...\` and point MLFLOW_TRACKING_URI at it.`,

@@ -50,7 +50,8 @@ const advice: Record<TrackingErrorCode, string> = {
   ERR_TRACKING_SERVER: 'The tracking server failed; check its logs and retry later.',
   ERR_TRACKING_TIMEOUT: 'The tracking server did not answer in time; check that it is healthy or raise `timeoutMs`.',
   ERR_TRACKING_UNREACHABLE: 'Check MLFLOW_TRACKING_URI and that the server is running and reachable from this machine.',
-  ERR_TRACKING_URI_INVALID: 'Use runs:/<run_id>/<path>, models:/<name>/<version>, models:/<name>@<alias> or models:/<model_id>.',
+  ERR_TRACKING_URI_INVALID:
+    'Model URIs are runs:/<run_id>/<path>, models:/<name>/<version>, models:/<name>@<alias> or models:/<model_id>; tracking URIs are http(s)://host:port or a local mlruns/ path.',
   ERR_TRACKING_ARTIFACT_UNSUPPORTED:
     'Start the MLflow server with artifact proxying (the default, or --serve-artifacts with --artifacts-destination), or use a local file store.',
   ERR_TRACKING_REGISTRATION_FAILED: 'Nothing was left registered; fix the cause and log the model again.',

@@ -56,7 +56,7 @@ describe('dumpYaml JavaScript specifics', () => {
     );
   });
   it('writes bigints and Maps with string keys', () => {
-    expect(dumpYaml(new Map([['z', 2n ** 64n], ['a', []]]))).toBe('a: []\nz: 18446744073709551616\n');
+    expect(dumpYaml(new Map<string, unknown>([['z', 2n ** 64n], ['a', []]]))).toBe('a: []\nz: 18446744073709551616\n');
   });
   it('writes a cyclic structure with an anchor and an alias, like PyYAML', () => {
     const loop: unknown[] = [1];

@@ -120,26 +120,29 @@ describe('saveModel', () => {
         async save(_source, context) {
           await context.writer.writeFile('weights.bin', new Uint8Array(1024));
           writeFileSync(${JSON.stringify(marker)}, 'x');
-          await new Promise(() => {});
+          await new Promise(() => setInterval(() => {}, 1000));
         },
         async load() { throw new Error('unused'); },
       };
       await saveModel({}, { flavor, path: ${JSON.stringify(target)} });
     `;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
     for (let waited = 0; waited < 200; waited++) {
       const exists = await readFile(marker).then(() => true, () => false);
       if (exists) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    expect(stderr).toBe('');
     child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
     const entries = await readdir(parent);
     expect(entries).toContain('flavor-is-writing');
     expect(entries).not.toContain('model');
     const error = await loadModel(target, { flavors: [createJsonFlavor()], logger: silentLogger }).catch((caught: unknown) => caught);
     expect(JsfuncError.isInstance(error, 'ERR_MODEL_NOT_FOUND')).toBe(true);
-  });
+  }, 30_000);
 });
 
 describe('loadModel', () => {
@@ -261,11 +264,11 @@ describe('malformed model directories give a named error and nothing is loaded',
     const { error } = await loadError(target, createJsonFlavor('other_flavor'));
     expect(JsfuncError.isInstance(error, 'ERR_FLAVOR_NOT_INSTALLED')).toBe(true);
     const message = (error as Error).message;
-    expect(message).toContain('scale_json, js_function');
+    expect(message).toContain('The model has flavors: js_function, scale_json');
     expect(message).toContain('installed flavors: other_flavor');
     expect(message).toContain('Install jsfunc-test-scale-json@^1.2.0');
     const info = await readModelInfo(target);
-    expect(info.flavors).toEqual(['scale_json', 'js_function']);
+    expect(info.flavors).toEqual(['js_function', 'scale_json']);
     expect(info.integrity.status).toBe('verified');
     expect(info.environment?.dependencies?.['jsfunc-test-scale-json']).toBe('1.2.3');
   });

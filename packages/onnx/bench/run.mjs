@@ -1,0 +1,88 @@
+// pnpm bench: jsfunc (through the generic loader) vs raw onnxruntime-node, side by side, on the
+// same model files and the same inputs. Prints medians and ratios (jsfunc / raw).
+// Targets: predict <= 1.10x at batch 1, <= 1.02x at batch 1024; load <= 1.10x.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { loadModel, saveModel, silentLogger } from '@jsfunc/core';
+import { onnxFlavor } from '../dist/index.js';
+
+const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/', import.meta.url));
+const quick = process.argv.includes('--quick');
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Runs raw and jsfunc alternately in rounds; returns the median per-call time of each. */
+async function compare(raw, jsfunc, { rounds, perRound }) {
+  for (let warm = 0; warm < 3; warm++) {
+    for (let i = 0; i < perRound; i++) await raw();
+    for (let i = 0; i < perRound; i++) await jsfunc();
+  }
+  const rawTimes = [];
+  const jsTimes = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? [[raw, rawTimes], [jsfunc, jsTimes]] : [[jsfunc, jsTimes], [raw, rawTimes]];
+    for (const [run, times] of order) {
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < perRound; i++) await run();
+      times.push(Number(process.hrtime.bigint() - start) / 1e6 / perRound);
+    }
+  }
+  return { raw: median(rawTimes), jsfunc: median(jsTimes) };
+}
+
+const rows = [];
+function report(name, result, target) {
+  const ratio = result.jsfunc / result.raw;
+  rows.push({ case: name, 'raw ms': result.raw.toFixed(4), 'jsfunc ms': result.jsfunc.toFixed(4), ratio: ratio.toFixed(3) + 'x', target: target ? `<= ${target}x` : '', ok: target ? (ratio <= target ? 'yes' : 'NO') : '' });
+}
+
+const work = await mkdtemp(path.join(tmpdir(), 'jsfunc-onnx-bench-'));
+try {
+  const cases = [
+    { name: 'mlflow linear (10 features)', file: path.join(fixtures, 'mlflow-onnx-model-2.8.1/model.onnx'), input: 'input', shape: (n) => [n, 10], batches: [1, 1024], targets: true },
+    { name: 'ppocr-cls (3x48x320)', file: path.join(fixtures, 'onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx'), input: 'x', shape: (n) => [n, 3, 48, 320], batches: [1, 64], targets: false },
+  ];
+  for (const spec of cases) {
+    const directory = path.join(work, spec.name.replace(/\W+/g, '-'));
+    await saveModel(spec.file, { flavor: onnxFlavor(), path: directory, logger: silentLogger });
+    const session = await ort.InferenceSession.create(spec.file);
+    const model = await loadModel(directory, { flavors: [onnxFlavor()], logger: silentLogger });
+    const worker = await loadModel(directory, { flavors: [onnxFlavor({ runIn: 'worker' })], logger: silentLogger });
+    for (const batch of spec.batches) {
+      const shape = spec.shape(batch);
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 1000) / 1000);
+      const heavy = size > 100_000;
+      const plan = quick || heavy ? { rounds: heavy ? 5 : 9, perRound: heavy ? 2 : 50 } : { rounds: 21, perRound: batch === 1 ? 400 : 100 };
+      const raw = () => session.run({ [spec.input]: new ort.Tensor('float32', data, shape) });
+      const input = { [spec.input]: { dtype: 'float32', shape, data } };
+      const target = spec.targets ? (batch === 1 ? 1.1 : 1.02) : undefined;
+      report(`${spec.name} predict batch ${batch}`, await compare(raw, () => model.predict(input), plan), target);
+      report(`${spec.name} predict batch ${batch}, runIn: worker`, await compare(raw, () => worker.predict(input), plan));
+    }
+    await model.dispose();
+    await worker.dispose();
+    await session.release();
+
+    const loads = quick ? 5 : 15;
+    report(
+      `${spec.name} load`,
+      await compare(
+        async () => (await ort.InferenceSession.create(spec.file)).release(),
+        async () => (await loadModel(directory, { flavors: [onnxFlavor()], logger: silentLogger })).dispose(),
+        { rounds: loads, perRound: 1 },
+      ),
+      spec.targets ? 1.1 : undefined,
+    );
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+console.table(rows);
+if (rows.some((row) => row.ok === 'NO')) process.exitCode = 1;

@@ -1,0 +1,18 @@
+export { createServer, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT_MS, type CreateServerOptions, type JsfuncServer } from './create-server.js';
+export { createServedModel, type ServeModelOptions, type ServedModel } from './served-model.js';
+export { createWorkerPool, type WorkerIsolation, type WorkerPool, type WorkerPoolOptions, type WorkerRunResult } from './worker/worker-pool.js';
+export type { WorkerLoadRequest, WorkerModelDescription } from './worker/worker-messages.js';
+export { createBatcher, type Batcher, type BatchingOptions, type BatchTarget, type BatchObserver } from './batching/create-batcher.js';
+export { createMetrics, type ServerMetrics } from './metrics/create-metrics.js';
+export { ERROR_STATUS_TABLE, errorStatusFor, type ErrorStatus } from './errors/error-status.js';
+export { httpErrorBody, type ErrorProtocol } from './errors/http-error-body.js';
+export { parseInvocationContentType, type InvocationFormat } from './mlflow-protocol/content-type.js';
+export { parseInvocationJson, parseJsonText, INPUT_FIELDS, LLM_KEYS, type InvocationRequest } from './mlflow-protocol/parse-json-input.js';
+export { parseInvocationCsv, splitCsv } from './mlflow-protocol/parse-csv-input.js';
+export { serializePredictions, tableToRecords, toJsonable } from './mlflow-protocol/serialize-predictions.js';
+export { parseSignatureView, type SignatureView, type SchemaView, type ColumnSpecView, type TensorSpecView, type ParamSpecView } from './mlflow-protocol/signature-view.js';
+export { parseInferRequest, inferRequestToModelData, type OipInferRequest, type OipInput, type OipRequestedOutput, type OipParameters } from './oip/infer-request.js';
+export { serializeInferResponse, outputTensors, type OipHttpResponse } from './oip/infer-response.js';
+export { modelMetadata, platformFor, type OipModelMetadata, type OipTensorMetadata } from './oip/model-metadata.js';
+export { dtypeFromOip, oipFromDtype, type OipDatatype } from './oip/datatype.js';
+export { stringifyJson } from './json/stringify-json.js';

@@ -1,0 +1,152 @@
+// pnpm bench: jsfunc predict vs raw model.predict on the wasm backend, side by side.
+// Runs against dist/ (pnpm build first). Prints per-call medians and the jsfunc/raw ratio.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { loadModel, saveModel } from '@jsfunc/core';
+import { initializeTfjsBackend, tfjsFlavor } from '../dist/index.js';
+
+const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/tfjs/', import.meta.url));
+const quiet = { warn: () => undefined };
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+
+function rawHandler(directory, file) {
+  return {
+    async load() {
+      const json = JSON.parse(await readFile(path.join(directory, file), 'utf8'));
+      return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+        const buffers = [];
+        for (const group of manifest) for (const shard of group.paths) {
+          const bytes = await readFile(path.join(directory, shard));
+          buffers.push(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+        }
+        return [manifest.flatMap((group) => group.weights), buffers];
+      });
+    },
+  };
+}
+
+function seeded(length, seed) {
+  const out = new Float32Array(length);
+  let state = seed >>> 0;
+  for (let index = 0; index < length; index++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[index] = state / 2 ** 32;
+  }
+  return out;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function time(iterations, body) {
+  const start = process.hrtime.bigint();
+  for (let index = 0; index < iterations; index++) await body();
+  return Number(process.hrtime.bigint() - start) / 1e6 / iterations;
+}
+
+/** Alternates raw and jsfunc batches so drift (GC, turbo boost) hits both alike. */
+async function compare(name, iterations, raw, jsfunc) {
+  for (let index = 0; index < 20; index++) {
+    await raw();
+    await jsfunc();
+  }
+  const rawTimes = [];
+  const jsfuncTimes = [];
+  for (let round = 0; round < rounds; round++) {
+    rawTimes.push(await time(iterations, raw));
+    jsfuncTimes.push(await time(iterations, jsfunc));
+  }
+  const rawMs = median(rawTimes);
+  const jsfuncMs = median(jsfuncTimes);
+  return { name, rawMs, jsfuncMs, ratio: jsfuncMs / rawMs };
+}
+
+await initializeTfjsBackend('wasm');
+const flavor = tfjsFlavor({ backend: 'wasm' });
+const work = await mkdtemp(path.join(os.tmpdir(), 'jsfunc-tfjs-bench-'));
+const results = [];
+try {
+  // 1. The real GraphModel fixture (emotion classifier, 64x64x1 -> 7).
+  {
+    const directory = path.join(fixtures, 'emotion-graph');
+    await saveModel(directory, { flavor, path: path.join(work, 'emotion'), logger: quiet });
+    const model = await loadModel(path.join(work, 'emotion'), { flavors: [flavor], logger: quiet });
+    const raw = await tf.loadGraphModel(rawHandler(directory, 'emotion.json'));
+    const data = seeded(64 * 64, 1);
+    const shape = [1, 64, 64, 1];
+    results.push(
+      await compare(
+        'emotion GraphModel [1,64,64,1]',
+        20,
+        async () => {
+          const x = tf.tensor(data, shape);
+          const y = raw.predict(x);
+          await y.data();
+          tf.dispose([x, y]);
+        },
+        () => model.predict({ dtype: 'float32', shape, data }),
+      ),
+    );
+    await model.dispose();
+    raw.dispose();
+  }
+  // 2. The real LayersModel fixture (upscaler, 16x16x3 -> 32x32x3).
+  {
+    const directory = path.join(fixtures, 'upscaler-layers');
+    await saveModel(directory, { flavor, path: path.join(work, 'upscaler'), logger: quiet });
+    const model = await loadModel(path.join(work, 'upscaler'), { flavors: [flavor], logger: quiet });
+    const raw = await tf.loadLayersModel(rawHandler(directory, 'model.json'));
+    const data = seeded(16 * 16 * 3, 2);
+    const shape = [1, 16, 16, 3];
+    results.push(
+      await compare(
+        'upscaler LayersModel [1,16,16,3]',
+        5,
+        async () => {
+          const x = tf.tensor(data, shape);
+          const y = raw.predict(x);
+          await y.data();
+          tf.dispose([x, y]);
+        },
+        () => model.predict({ dtype: 'float32', shape, data }),
+      ),
+    );
+    await model.dispose();
+    raw.dispose();
+  }
+  // 3. A tiny dense model: almost no compute, so this shows jsfunc's fixed cost per call.
+  {
+    const tiny = tf.sequential();
+    tiny.add(tf.layers.dense({ units: 8, inputShape: [16], activation: 'relu' }));
+    tiny.add(tf.layers.dense({ units: 2 }));
+    await saveModel(tiny, { flavor, path: path.join(work, 'tiny'), logger: quiet });
+    const model = await loadModel(path.join(work, 'tiny'), { flavors: [flavor], logger: quiet });
+    const data = seeded(16, 3);
+    const shape = [1, 16];
+    results.push(
+      await compare(
+        'tiny dense [1,16] (overhead only)',
+        500,
+        async () => {
+          const x = tf.tensor(data, shape);
+          const y = tiny.predict(x);
+          await y.data();
+          tf.dispose([x, y]);
+        },
+        () => model.predict({ dtype: 'float32', shape, data }),
+      ),
+    );
+    await model.dispose();
+    tiny.dispose();
+  }
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
+
+console.log(`@jsfunc/tfjs bench: backend ${tf.getBackend()}, @tensorflow/tfjs ${tf.version.tfjs}, node ${process.version}, median of ${rounds} rounds`);
+console.log('model | raw model.predict ms/call | jsfunc predict ms/call | ratio (target <= 1.05x on real models)');
+for (const result of results) {
+  console.log(`${result.name} | ${result.rawMs.toFixed(4)} | ${result.jsfuncMs.toFixed(4)} | ${result.ratio.toFixed(3)}x`);
+}

@@ -1,0 +1,13 @@
+import * as tf from '@tensorflow/tfjs';
+import { saveModel, loadModel } from '@jsfunc/core';
+import { tfjsFlavor } from './dist/index.js';
+import os from 'node:os'; import path from 'node:path'; import fs from 'node:fs';
+const flavor = tfjsFlavor({ backend: 'cpu' });
+const m = tf.sequential(); m.add(tf.layers.dense({ units: 2, inputShape: [3] }));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbg-')) + '/m';
+await saveModel(m, { flavor, path: dir });
+const loaded = await loadModel(dir, { flavors: [flavor] });
+const r = await loaded.predict({ dtype: 'float32', shape: [1, 3], data: new Float32Array(3) });
+console.log(r);
+const r2 = await loaded.predictData({ kind: 'tensor', tensor: { dtype: 'float32', shape: [1, 3], data: new Float32Array(3) } });
+console.log(r2);
