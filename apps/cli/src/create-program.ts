@@ -21,7 +21,8 @@ export function createProgram(result: { code: number } = { code: 0 }): Command {
   const program = new Command('jsfunc')
     .description('Serve, score, inspect and package jsfunc and MLflow models from Node.js.')
     .version(cliVersion())
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
   const models = program.command('models').description("Work with model directories (MLflow's `mlflow models` verbs).");
 
   models

@@ -5,7 +5,6 @@ import { EXIT, printError } from './cli-error.js';
 export async function main(argv: readonly string[]): Promise<number> {
   const result = { code: EXIT.ok as number };
   const program = createProgram(result);
-  program.exitOverride();
   try {
     await program.parseAsync([...argv]);
     return result.code;

@@ -2,7 +2,7 @@
 // Runs against dist/ (build first). Prints load time and predict time side by side with the native
 // baseline, and their ratio. No assertions: numbers depend on the machine.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTensor, loadModel, saveModel, silentLogger } from '@jsfunc/core';
 import { RandomForestClassifier } from 'ml-random-forest';
@@ -36,29 +36,46 @@ function dataset(rows, seed) {
   return { features, labels };
 }
 
-function time(run, iterations) {
-  const start = process.hrtime.bigint();
-  for (let index = 0; index < iterations; index++) run();
-  return Number(process.hrtime.bigint() - start) / 1e6 / iterations;
-}
-
 async function timeAsync(run, iterations) {
   const start = process.hrtime.bigint();
   for (let index = 0; index < iterations; index++) await run();
   return Number(process.hrtime.bigint() - start) / 1e6 / iterations;
 }
 
-/** Alternates baseline and wrapper for `rounds` rounds (so drift hits both) and keeps each one's best round. */
-async function compare(name, baseline, wrapper, iterations, rounds = 5) {
-  await timeAsync(baseline, Math.max(1, Math.ceil(iterations / 4)));
-  await timeAsync(wrapper, Math.max(1, Math.ceil(iterations / 4)));
-  let native = Infinity;
-  let jsfunc = Infinity;
-  for (let round = 0; round < rounds; round++) {
-    native = Math.min(native, await timeAsync(baseline, iterations));
-    jsfunc = Math.min(jsfunc, await timeAsync(wrapper, iterations));
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const ROUNDS = Number(process.env.JSFUNC_BENCH_ROUNDS ?? 15);
+
+/**
+ * Runs baseline and wrapper back to back, `ROUNDS` times, alternating which goes first, so load
+ * from other processes and GC hit both alike. Reports the median time of each and the median of
+ * the per-round ratios (more stable than a ratio of medians on a busy machine).
+ */
+async function compare(name, baseline, wrapper, iterations) {
+  await timeAsync(baseline, iterations);
+  await timeAsync(wrapper, iterations);
+  const native = [];
+  const jsfunc = [];
+  const ratios = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let a;
+    let b;
+    if (round % 2 === 0) {
+      a = await timeAsync(baseline, iterations);
+      b = await timeAsync(wrapper, iterations);
+    } else {
+      b = await timeAsync(wrapper, iterations);
+      a = await timeAsync(baseline, iterations);
+    }
+    native.push(a);
+    jsfunc.push(b);
+    ratios.push(b / a);
   }
-  return { name, iterations: iterations * rounds, native, jsfunc };
+  return { name, iterations: iterations * ROUNDS, native: median(native), jsfunc: median(jsfunc), ratio: median(ratios) };
 }
 
 const { features, labels } = dataset(600, 1);
@@ -78,7 +95,7 @@ try {
       'load (integrity on, default)',
       () => RandomForestClassifier.load(JSON.parse(readFileSync(forestFile, 'utf8'))),
       async () => (await loadModel(directory, { flavors: [flavor], logger: silentLogger })).dispose(),
-      40,
+      10,
     ),
   );
   results.push(
@@ -86,7 +103,7 @@ try {
       'load (verifyIntegrity: false)',
       () => RandomForestClassifier.load(JSON.parse(readFileSync(forestFile, 'utf8'))),
       async () => (await loadModel(directory, { flavors: [flavor], logger: silentLogger, verifyIntegrity: false })).dispose(),
-      40,
+      10,
     ),
   );
 
@@ -102,7 +119,7 @@ try {
         `predict, batch ${batch} (tensor)`,
         () => native.predict(rows),
         () => model.predict(tensor),
-        batch === 1 ? 2000 : 20,
+        batch === 1 ? 500 : 5,
       ),
     );
     results.push(
@@ -110,7 +127,7 @@ try {
         `predict, batch ${batch} (nested array)`,
         () => native.predict(rows),
         () => model.predict(rows),
-        batch === 1 ? 2000 : 20,
+        batch === 1 ? 500 : 5,
       ),
     );
   }
@@ -121,14 +138,15 @@ try {
 
 const format = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
 console.log(`jsfunc generic wrapper vs ml-random-forest called directly`);
-console.log(`model: RandomForestClassifier, ${TREES} trees, ${FEATURES} features, 3 classes; Node ${process.version}; best of 5 rounds\n`);
+console.log(`model: RandomForestClassifier, ${TREES} trees, ${FEATURES} features, 3 classes; Node ${process.version}; median of ${ROUNDS} interleaved rounds; load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores\n`);
 const header = ['case', 'iterations', 'native', 'jsfunc', 'ratio', 'overhead/call'];
+// ratio: median of per-round jsfunc/native; overhead: difference of the medians.
 const lines = results.map((result) => [
   result.name,
   String(result.iterations),
   format(result.native),
   format(result.jsfunc),
-  `${(result.jsfunc / result.native).toFixed(2)}x`,
+  `${result.ratio.toFixed(2)}x`,
   format(Math.max(0, result.jsfunc - result.native)),
 ]);
 const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));

@@ -8,6 +8,7 @@ import {
   type FlavorModelV1,
   type FlavorV1,
   type ModelDataV1,
+  type ModelSignature,
   type TableV1,
 } from '@jsfunc/core';
 import { RandomForestClassifier, RandomForestRegression } from 'ml-random-forest';
@@ -87,8 +88,9 @@ function countClasses(json: Record<string, unknown>): number {
   return classes;
 }
 
-function featureCountFromSignature(context: { signature: { inputs?: { isTensorSpec(): boolean; inputNames(): Array<string | number>; toDict(): Array<Record<string, unknown>> } } | undefined }): number | undefined {
-  const inputs = context.signature?.inputs;
+/** Features per row according to a signature the user gave: the tensor's second dimension, or the column count. */
+function featureCountFromSignature(signature: ModelSignature | undefined): number | undefined {
+  const inputs = signature?.inputs;
   if (inputs === undefined) return undefined;
   if (!inputs.isTensorSpec()) return inputs.inputNames().length;
   const shape = (inputs.toDict()[0]?.['tensor-spec'] as { shape?: unknown } | undefined)?.shape;
@@ -201,7 +203,7 @@ export function randomForestFlavor(): RandomForestFlavor {
       const options = context.options ?? {};
       const featureNames = options.featureNames === undefined ? undefined : [...options.featureNames];
       const featureCount =
-        options.featureCount ?? (isPositiveInteger(source.numberFeatures) ? source.numberFeatures : undefined) ?? featureNames?.length ?? featureCountFromSignature(context);
+        options.featureCount ?? (isPositiveInteger(source.numberFeatures) ? source.numberFeatures : undefined) ?? featureNames?.length ?? featureCountFromSignature(context.signature);
       if (!isPositiveInteger(featureCount)) {
         throw jsfuncError(
           'ERR_RANDOM_FOREST_FEATURE_COUNT_UNKNOWN',

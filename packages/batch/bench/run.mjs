@@ -71,7 +71,10 @@ try {
   const workers = [0, 1].map(() => {
     const child = spawn(process.execPath, [cliPath, 'worker', '--redis', redisUrl, '--scorer-module', scorerPath, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.add(child);
-    return new Promise((resolve) => child.stdout.on('data', (data) => String(data).includes('"ready"') && resolve(child)));
+    return new Promise((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`bench worker exited (${code}) before it was ready`)));
+      child.stdout.on('data', (data) => String(data).includes('"ready"') && resolve(child));
+    });
   });
   const workerProcesses = await Promise.all(workers);
   const idleNode = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);

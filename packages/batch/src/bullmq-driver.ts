@@ -255,7 +255,7 @@ export async function runBullmqDriver(options: BullmqDriverOptions): Promise<Bul
           job = await queue.getJob(head.jobId);
           if (job?.returnvalue?.part) break;
         }
-        if (state === 'failed') {
+        if (state === 'failed' && job !== undefined) {
           const rowEnd = head.rowStart + head.rows.length - 1;
           const reason = job.failedReason ?? 'unknown error';
           const report = { runId, shard: head.shard, jobId: head.jobId, file: head.file, rowStart: head.rowStart, rowEnd, attempts: job.attemptsMade, reason };

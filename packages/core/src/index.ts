@@ -59,7 +59,46 @@ export { INPUT_EXAMPLE_FILE, SERVING_INPUT_EXAMPLE_FILE, serializeInputExample, 
 export { defaultLogger, silentLogger } from './model/logger.js';
 
 // MLmodel and signatures (see the mlmodel/ and schema/ folders)
-export { createModelUuid, formatUtcTimeCreated, parseMLmodel, serializeMLmodel, type MLmodel } from './mlmodel/mlmodel.js';
-export { ModelSignature } from './schema/model-signature.js';
-export { enforceSchema } from './schema/enforce-schema.js';
+export {
+  MLMODEL_FILE_NAME,
+  createModelUuid,
+  formatUtcTimeCreated,
+  parseMLmodel,
+  serializeMLmodel,
+  type MLmodel,
+  type MLmodelSignature,
+} from './mlmodel/mlmodel.js';
+export { YamlFloat, dumpYaml } from './mlmodel/pyyaml-emitter.js';
+export { loadYaml } from './mlmodel/pyyaml-loader.js';
+export {
+  DATA_TYPE_NAMES,
+  anyType,
+  arrayType,
+  columnTypeFromDict,
+  columnTypeToDict,
+  isDataTypeName,
+  mapType,
+  objectType,
+  property,
+  type AnyType,
+  type ArrayType,
+  type ColumnType,
+  type DataTypeName,
+  type MapType,
+  type ObjectType,
+  type PropertyType,
+} from './schema/data-type.js';
+export { ColSpec, type ColSpecOptions } from './schema/col-spec.js';
+export { TensorSpec } from './schema/tensor-spec.js';
+export { Schema, type SchemaSpec } from './schema/schema.js';
+export { ParamSpec, type ParamSpecOptions, type ParamType } from './schema/param-spec.js';
+export { ParamSchema } from './schema/param-schema.js';
+export { ModelSignature, type ModelSignatureDict, type ModelSignatureOptions } from './schema/model-signature.js';
+export { inferParamSchema, inferSchema, inferSignature } from './schema/infer-signature.js';
+export { enforceSchema, type WarningLogger } from './schema/enforce-schema.js';
 export { enforceParams } from './schema/enforce-params.js';
+
+// Custom (code) models
+export { defineCustomModel, type CustomModelContextV1, type CustomModelExportV1, type CustomModelV1, type SubModelV1 } from './custom/custom-model.js';
+export { CUSTOM_FLAVOR, customMethodNames, customModelFlavor, type CustomFlavorConfig } from './custom/custom-flavor.js';
+export { DEFAULT_EXTERNALS, saveCustomModel, type SaveCustomModelOptions } from './custom/save-custom-model.js';

@@ -10,7 +10,7 @@ import { initializeTfjsBackend, tfjsFlavor } from '../dist/index.js';
 
 const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/tfjs/', import.meta.url));
 const quiet = { warn: () => undefined };
-const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
 
 function rawHandler(directory, file) {
   return {
@@ -38,6 +38,18 @@ function seeded(length, seed) {
   return out;
 }
 
+/** The jsfunc answer must equal raw tfjs on an independently loaded copy of the fixture (1e-5). */
+async function checkSameNumbers(reference, model, data, shape) {
+  const x = tf.tensor(data, shape);
+  const y = reference.predict(x);
+  const expected = await y.data();
+  tf.dispose([x, y]);
+  const [output] = Object.values(await model.predict({ dtype: 'float32', shape, data }));
+  let max = 0;
+  for (let index = 0; index < expected.length; index++) max = Math.max(max, Math.abs(expected[index] - output.data[index]));
+  if (!(max <= 1e-5) || output.data.length !== expected.length) throw new Error(`jsfunc and raw tfjs differ by ${max}`);
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function time(iterations, body) {
@@ -46,17 +58,25 @@ async function time(iterations, body) {
   return Number(process.hrtime.bigint() - start) / 1e6 / iterations;
 }
 
-/** Alternates raw and jsfunc batches so drift (GC, turbo boost) hits both alike. */
+/**
+ * Alternates raw and jsfunc batches, swapping which goes first each round (ABBA), so drift (GC,
+ * CPU frequency, the other core's load) hits both alike. Reports the median ms/call of each side.
+ */
 async function compare(name, iterations, raw, jsfunc) {
-  for (let index = 0; index < 20; index++) {
+  for (let index = 0; index < 30; index++) {
     await raw();
     await jsfunc();
   }
   const rawTimes = [];
   const jsfuncTimes = [];
   for (let round = 0; round < rounds; round++) {
-    rawTimes.push(await time(iterations, raw));
-    jsfuncTimes.push(await time(iterations, jsfunc));
+    if (round % 2 === 0) {
+      rawTimes.push(await time(iterations, raw));
+      jsfuncTimes.push(await time(iterations, jsfunc));
+    } else {
+      jsfuncTimes.push(await time(iterations, jsfunc));
+      rawTimes.push(await time(iterations, raw));
+    }
   }
   const rawMs = median(rawTimes);
   const jsfuncMs = median(jsfuncTimes);
@@ -73,7 +93,9 @@ try {
     const directory = path.join(fixtures, 'emotion-graph');
     await saveModel(directory, { flavor, path: path.join(work, 'emotion'), logger: quiet });
     const model = await loadModel(path.join(work, 'emotion'), { flavors: [flavor], logger: quiet });
-    const raw = await tf.loadGraphModel(rawHandler(directory, 'emotion.json'));
+    // The raw baseline runs the very same model object, so only jsfunc's own work differs.
+    const raw = model.unwrap();
+    const reference = await tf.loadGraphModel(rawHandler(directory, 'emotion.json'));
     const data = seeded(64 * 64, 1);
     const shape = [1, 64, 64, 1];
     results.push(
@@ -89,15 +111,17 @@ try {
         () => model.predict({ dtype: 'float32', shape, data }),
       ),
     );
+    await checkSameNumbers(reference, model, data, shape);
     await model.dispose();
-    raw.dispose();
+    reference.dispose();
   }
   // 2. The real LayersModel fixture (upscaler, 16x16x3 -> 32x32x3).
   {
     const directory = path.join(fixtures, 'upscaler-layers');
     await saveModel(directory, { flavor, path: path.join(work, 'upscaler'), logger: quiet });
     const model = await loadModel(path.join(work, 'upscaler'), { flavors: [flavor], logger: quiet });
-    const raw = await tf.loadLayersModel(rawHandler(directory, 'model.json'));
+    const raw = model.unwrap();
+    const reference = await tf.loadLayersModel(rawHandler(directory, 'model.json'));
     const data = seeded(16 * 16 * 3, 2);
     const shape = [1, 16, 16, 3];
     results.push(
@@ -113,8 +137,9 @@ try {
         () => model.predict({ dtype: 'float32', shape, data }),
       ),
     );
+    await checkSameNumbers(reference, model, data, shape);
     await model.dispose();
-    raw.dispose();
+    reference.dispose();
   }
   // 3. A tiny dense model: almost no compute, so this shows jsfunc's fixed cost per call.
   {

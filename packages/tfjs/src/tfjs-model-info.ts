@@ -103,18 +103,26 @@ function fromSignature(signature: Record<string, SignatureTensorJson> | undefine
 /** Names, dtypes and shapes of the inputs and outputs of a loaded LayersModel or GraphModel. */
 export function describeTfjsModel(model: TfjsModel): TfjsModelInfo {
   if (isLayersModel(model)) {
+    // A functional model names inputs and outputs after its input and output layers; a Sequential
+    // model leaves inputNames/outputNames empty, so the layer behind each tensor gives the name.
+    const layerName = (tensor: { name: string; sourceLayer?: { name?: string } }, names: readonly string[], index: number) =>
+      names[index] ?? tensor.sourceLayer?.name ?? tensor.name;
     return {
       format: 'layers-model',
-      inputs: model.inputs.map((input, index) => ({
-        name: model.inputNames[index] ?? input.name,
-        dtype: normaliseDType(input.dtype),
-        shape: normaliseShape(input.shape),
-      })),
-      outputs: model.outputs.map((output, index) => ({
-        name: model.outputNames[index] ?? output.name,
-        dtype: normaliseDType(output.dtype),
-        shape: normaliseShape(output.shape),
-      })),
+      inputs: uniqueNames(
+        model.inputs.map((input, index) => ({
+          name: layerName(input, model.inputNames, index),
+          dtype: normaliseDType(input.dtype),
+          shape: normaliseShape(input.shape),
+        })),
+      ),
+      outputs: uniqueNames(
+        model.outputs.map((output, index) => ({
+          name: layerName(output, model.outputNames, index),
+          dtype: normaliseDType(output.dtype),
+          shape: normaliseShape(output.shape),
+        })),
+      ),
     };
   }
   const graph = model;
@@ -134,4 +142,14 @@ export function describeTfjsModel(model: TfjsModel): TfjsModelInfo {
     inputs: graph.inputs.map((input) => describe(input, signature?.inputs)),
     outputs: graph.outputs.map((output) => describe(output, signature?.outputs)),
   };
+}
+
+/** Keeps names unique (a layer with several outputs): later duplicates get `_<index>`. */
+function uniqueNames(infos: TfjsTensorInfo[]): TfjsTensorInfo[] {
+  const seen = new Set<string>();
+  return infos.map((info, index) => {
+    const name = seen.has(info.name) ? `${info.name}_${index}` : info.name;
+    seen.add(name);
+    return { ...info, name };
+  });
 }

@@ -77,7 +77,7 @@ describe('createTfjsPredictor', () => {
       kind: 'table',
       table: { columns: ['a', 'b', 'c', 'd'], data: { a: [1, 0], b: [2, 0], c: [3, 0], d: [4, 2] }, rowCount: 2 },
     });
-    const tensor = (result as { tensors: Record<string, TensorV1> }).tensors[model.outputNames[0]!]!;
+    const tensor = Object.values((result as { tensors: Record<string, TensorV1> }).tensors)[0]!;
     expect(Array.from(tensor.data as Float32Array)).toEqual([10, 10, 10, 2, 2, 2]);
     model.dispose();
   });

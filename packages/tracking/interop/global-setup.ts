@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureVenv, freePort, startHttpProcess, venvMlflow } from './mlflow-processes.js';
+import { ensureVenv, freePort, startHttpProcess, venvMlflow } from './mlflow-processes.mjs';
 
 declare module 'vitest' {
   interface ProvidedContext {

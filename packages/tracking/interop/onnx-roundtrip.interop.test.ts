@@ -5,9 +5,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { createModelLoader, createTensor, saveModel, silentLogger, ModelSignature } from '@jsfunc/core';
+import { createModelLoader, createTensor, parseMLmodel, saveModel, silentLogger, ModelSignature } from '@jsfunc/core';
 import { onnxFlavor } from '@jsfunc/onnx';
-import { runPython } from './mlflow-processes.js';
+import { runPython } from './mlflow-processes.mjs';
 import { scaleFlavor } from '../test/scale-flavor.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/fixtures');
@@ -88,11 +88,12 @@ describe('jsfunc -> Python: a model saved by jsfunc', () => {
     );
     const [onnxModel, inferred, scale] = parsed;
     expect(onnxModel!.flavors).toEqual(['js_function', 'onnx', 'python_function']);
-    expect(onnxModel!.signature).toEqual({
-      inputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 10]}, "name": "input"}]',
-      outputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 1]}, "name": "variable"}]',
-      params: null,
-    });
+    // MLflow re-serialises the signature exactly as jsfunc wrote it (same JSON text).
+    const written = parseMLmodel(await fs.readFile(path.join(onnxDirectory, 'MLmodel'), 'utf8'));
+    expect(onnxModel!.signature).toEqual({ inputs: written.signature!.inputs, outputs: written.signature!.outputs, params: null });
+    expect(onnxModel!.signature!.inputs).toBe('[{"name": "input", "type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 10]}}]');
+    const writtenInferred = parseMLmodel(await fs.readFile(path.join(inferredDirectory, 'MLmodel'), 'utf8'));
+    expect(inferred!.signature).toEqual({ inputs: writtenInferred.signature!.inputs, outputs: writtenInferred.signature!.outputs, params: null });
     expect(onnxModel!.round_trip_keys).toContain('jsfunc_integrity');
     expect(inferred!.signature?.inputs).toContain('first_input:0');
     expect(scale!.flavors).toEqual(['js_function', 'scale_json']);

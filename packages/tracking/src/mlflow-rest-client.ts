@@ -199,8 +199,16 @@ export function createMlflowRestClient(options: HttpTransportOptions): MlflowRes
       await json('POST', `${API}/registered-models/alias`, { name, alias, version }, true);
     },
     async getModelVersionByAlias(name, alias) {
-      const answer = await json<{ model_version: MlflowModelVersion }>('GET', `${API}/registered-models/alias${query({ name, alias })}`);
-      return answer.model_version;
+      try {
+        const answer = await json<{ model_version: MlflowModelVersion }>('GET', `${API}/registered-models/alias${query({ name, alias })}`);
+        return answer.model_version;
+      } catch (error) {
+        // MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE; it is a "not found".
+        if (JsfuncError.isInstance(error, 'ERR_TRACKING_BAD_REQUEST') && /alias .* not found/i.test(String(error.details.serverMessage))) {
+          throw trackingError('ERR_TRACKING_NOT_FOUND', error.message.replace(/ The server refused.*$/, ''), error.details, error);
+        }
+        throw error;
+      }
     },
     supportsLoggedModels() {
       loggedModels ??= (async () => {

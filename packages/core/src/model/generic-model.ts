@@ -15,8 +15,15 @@ import type { ModelDataV1, ParamsV1 } from '../spec/v1/tensor.js';
 export interface JsfuncModel<TNative = unknown> {
   /** Runs inference. The input is checked against the signature first (MLflow's rules). */
   predict(input: unknown, params?: Record<string, unknown>): Promise<unknown>;
-  /** Streams outputs, when the flavor supports it (undefined otherwise). */
-  readonly predictStream: ((input: unknown, params?: Record<string, unknown>) => AsyncIterable<unknown>) | undefined;
+  /**
+   * Streams outputs. Throws `ERR_STREAM_UNSUPPORTED` ("This model does not support predict_stream
+   * method.") when the flavor or custom model has no streaming: check {@link JsfuncModel.streamable}.
+   */
+  predictStream(input: unknown, params?: Record<string, unknown>): AsyncIterable<unknown>;
+  /** True when the model supports {@link JsfuncModel.predictStream}. */
+  readonly streamable: boolean;
+  /** Streams canonical data (what servers use). */
+  predictStreamData(input: ModelDataV1, params?: Record<string, unknown>): AsyncIterable<ModelDataV1>;
   /** Calls a named inference method (`predict`, `predictProba`, ...). */
   invoke(method: string, input: unknown, params?: Record<string, unknown>): Promise<unknown>;
   /** Runs inference on canonical data (no form conversion): what servers and batch jobs use. */
@@ -35,6 +42,8 @@ export interface JsfuncModel<TNative = unknown> {
   unwrap(): TNative;
   /** Releases native resources; safe to call twice. */
   dispose(): Promise<void>;
+  /** A YAML-like summary: `jsfunc.loaded_model:` with flavor, run_id and artifact_path when known. */
+  toString(): string;
 }
 
 function parseSpecs(json: string | null | undefined): InputSpecJson[] | undefined {
@@ -89,16 +98,30 @@ export function createGenericModel<TNative>(options: {
   };
 
   const stream = flavorModel.predictStream;
+  const predictStreamData = async function* (data: ModelDataV1, params?: Record<string, unknown>): AsyncIterable<ModelDataV1> {
+    if (stream === undefined) {
+      throw jsfuncError('ERR_STREAM_UNSUPPORTED', 'This model does not support predict_stream method. Use predict(), or give the model a predictStream method.', {
+        flavor: options.flavor,
+      });
+    }
+    const [enforced, resolvedParams] = prepare(data, params);
+    yield* stream.call(flavorModel, enforced, resolvedParams);
+  };
   return {
     predict: (input, params) => invoke('predict', input, params),
-    predictStream:
-      stream === undefined
-        ? undefined
-        : async function* (input, params) {
-            const { data, form } = toModelData(input, inputSpecs);
-            const [enforced, resolvedParams] = prepare(data, params);
-            for await (const chunk of stream.call(flavorModel, enforced, resolvedParams)) yield fromModelData(chunk, form);
-          },
+    streamable: stream !== undefined,
+    predictStreamData,
+    async *predictStream(input, params) {
+      const { data, form } = toModelData(input, inputSpecs);
+      for await (const chunk of predictStreamData(data, params)) yield fromModelData(chunk, form);
+    },
+    toString() {
+      const lines = ['jsfunc.loaded_model:'];
+      if (typeof options.metadata.artifact_path === 'string') lines.push(`  artifact_path: ${options.metadata.artifact_path}`);
+      lines.push(`  flavor: ${options.flavor}`);
+      if (typeof options.metadata.run_id === 'string') lines.push(`  run_id: ${options.metadata.run_id}`);
+      return lines.join('\n');
+    },
     invoke,
     predictData,
     methods: Object.keys(methodTable),

@@ -3,6 +3,7 @@ import { JsfuncError, jsfuncError } from '../errors/jsfunc-error.js';
 import { nodeFileSystem, type FileSystemV1 } from '../io/file-system.js';
 import type { MLmodel } from '../mlmodel/mlmodel.js';
 import { ModelSignature } from '../schema/model-signature.js';
+import { CUSTOM_FLAVOR, customModelFlavor } from '../custom/custom-flavor.js';
 import type { AnyFlavorV1, LoggerV1, ModelReaderV1 } from '../spec/v1/flavor.js';
 import { ENVIRONMENT_FILE, coreVersion, installedVersion, warnOnEnvironmentMismatch, type ModelEnvironment } from './environment.js';
 import { createGenericModel, type JsfuncModel } from './generic-model.js';
@@ -99,9 +100,10 @@ export function selectFlavor(mlmodel: MLmodel, flavors: readonly AnyFlavorV1[]):
       ? `${jsFunction.loader_package}@${jsFunction.loader_package_range ?? 'latest'}`
       : modelFlavors.map((key) => knownFlavorPackages[key]).find((name) => name !== undefined);
   const pythonOnly = jsFunction === undefined && suggestion === undefined;
+  const noGeneric = jsFunction === undefined ? 'Model does not have the "js_function" flavor. ' : '';
   throw jsfuncError(
     'ERR_FLAVOR_NOT_INSTALLED',
-    `No installed flavor can load this model. The model has flavors: ${modelFlavors.join(', ') || '(none)'}; installed flavors: ${
+    `${noGeneric}No installed flavor can load this model. The model has flavors: ${modelFlavors.join(', ') || '(none)'}; installed flavors: ${
       flavors.map((flavor) => flavor.name).join(', ') || '(none)'
     }. ${
       suggestion
@@ -133,12 +135,13 @@ export function readSignature(mlmodel: MLmodel): ModelSignature | undefined {
 export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
   const fileSystem = options.fileSystem ?? nodeFileSystem;
   const logger = options.logger ?? defaultLogger;
+  const flavors = options.flavors.some((flavor) => flavor.name === CUSTOM_FLAVOR) ? options.flavors : [...options.flavors, customModelFlavor()];
   const loader: ModelLoader = {
-    flavors: options.flavors,
+    flavors,
     async load<TNative>(uri: string, loadOptions: LoadModelOptions = {}): Promise<JsfuncModel<TNative>> {
       const directory = await resolveModelUri(uri, options.resolvers);
       const mlmodel = await readMLmodel(fileSystem, directory);
-      const { flavor, key } = selectFlavor(mlmodel, options.flavors);
+      const { flavor, key } = selectFlavor(mlmodel, flavors);
       const verify = loadOptions.verifyIntegrity ?? options.verifyIntegrity ?? true;
       const record = readIntegrityRecord(mlmodel);
       if (verify && record) await verifyIntegrity(fileSystem, directory, record);
@@ -170,7 +173,11 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
           mlmodel,
           flavorConfig: (mlmodel.flavors[key] ?? {}) as Record<string, unknown>,
           flavorKey: key,
-          options: { ...loadOptions.flavorOptions, ...(loadOptions.modelConfig ? { modelConfig: loadOptions.modelConfig } : {}) },
+          options: {
+            ...loadOptions.flavorOptions,
+            ...(loadOptions.modelConfig ? { modelConfig: loadOptions.modelConfig } : {}),
+            verifyIntegrity: verify,
+          },
           logger,
           loadModel: (childUri, childOptions) => loader.load(childUri, childOptions as LoadModelOptions),
         })

@@ -42,6 +42,6 @@ export function httpErrorBody(
   if (code !== undefined && code.startsWith('ERR_')) body.jsfunc_code = code;
   const extra = JsfuncError.isInstance(error) ? (error.details as { extra?: Record<string, unknown> }).extra : undefined;
   if (extra) Object.assign(body, extra);
-  if (fromModel && !known && error instanceof Error) body.stack_trace = error.stack ?? message;
+  if (fromModel && error instanceof Error) body.stack_trace = error.stack ?? message;
   return { status: httpStatus, body };
 }

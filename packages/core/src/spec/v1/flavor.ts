@@ -70,8 +70,11 @@ export interface FlavorLoadContextV1<TOptions> {
   readonly flavorConfig: Record<string, unknown>;
   /** The MLmodel flavor key that matched (the flavor's name or one of its `aliases`). */
   readonly flavorKey: string;
-  /** Load options given by the user for this flavor. */
-  readonly options: TOptions;
+  /**
+   * Load options given by the user for this flavor. The loader also sets `verifyIntegrity` (whether
+   * the files were checked) and, when given, `modelConfig` (load-time configuration overrides).
+   */
+  readonly options: TOptions & { readonly verifyIntegrity?: boolean; readonly modelConfig?: Record<string, unknown> };
   readonly logger: LoggerV1;
   /** Loads another model (for example an artifact of a custom model) with the same loader. */
   readonly loadModel: (uri: string, options?: Record<string, unknown>) => Promise<unknown>;

@@ -1,0 +1,89 @@
+// Part 4 of the interop suite: the same MLflow-protocol requests sent to `mlflow models serve` and
+// to `jsfunc models serve` on the same ONNX model (saved by Python MLflow) give the same status
+// and body, error cases included.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runPython, startJsfuncModelsServe, startMlflowModelsServe, type RunningProcess } from './mlflow-processes.mjs';
+
+let mlflowServe: RunningProcess;
+let jsfuncServe: RunningProcess;
+
+const row = (seed: number) => Array.from({ length: 10 }, (_, column) => Math.round(Math.sin(seed * 10 + column) * 800) / 10_000);
+
+beforeAll(async () => {
+  const tmp = await fs.mkdtemp(path.join(inject('interopTmp'), 'serve-'));
+  const modelDirectory = path.join(tmp, 'ridge');
+  const inputs = path.join(tmp, 'inputs.json');
+  await fs.writeFile(inputs, JSON.stringify([row(1)]));
+  await runPython('train_sklearn_onnx.py', [modelDirectory, inputs]);
+  [mlflowServe, jsfuncServe] = await Promise.all([startMlflowModelsServe(modelDirectory), startJsfuncModelsServe(modelDirectory)]);
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all([mlflowServe?.stop(), jsfuncServe?.stop()]);
+});
+
+interface Exchange {
+  status: number;
+  contentType: string;
+  body: unknown;
+}
+
+async function send(base: string, request: { method?: string; path?: string; contentType?: string; body?: string }): Promise<Exchange> {
+  const response = await fetch(base + (request.path ?? '/invocations'), {
+    method: request.method ?? 'POST',
+    ...(request.body !== undefined ? { body: request.body } : {}),
+    headers: request.contentType ? { 'Content-Type': request.contentType } : {},
+  });
+  const text = await response.text();
+  const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
+  return { status: response.status, contentType, body };
+}
+
+const json = 'application/json';
+const cases: [string, { method?: string; path?: string; contentType?: string; body?: string }][] = [
+  ['inputs, one row', { contentType: json, body: JSON.stringify({ inputs: [row(1)] }) }],
+  ['inputs, three rows', { contentType: json, body: JSON.stringify({ inputs: [row(1), row(2), row(3)] }) }],
+  ['instances', { contentType: json, body: JSON.stringify({ instances: [row(4), row(5)] }) }],
+  ['dataframe_split', { contentType: json, body: JSON.stringify({ dataframe_split: { data: [row(6)] } }) }],
+  ['integers cast to float32', { contentType: json, body: JSON.stringify({ inputs: [[0, 0, 0, 0, 0, 0, 0, 0, 0, 1]] }) }],
+  ['inputs with params (no params schema)', { contentType: json, body: JSON.stringify({ inputs: [row(7)], params: { unused: 1 } }) }],
+  ['GET /ping', { method: 'GET', path: '/ping' }],
+  ['GET /health', { method: 'GET', path: '/health' }],
+  ['error: invalid JSON', { contentType: json, body: '{"inputs": [1, 2' }],
+  ['error: JSON list at top level', { contentType: json, body: JSON.stringify([row(1)]) }],
+  ['error: no input field', { contentType: json, body: JSON.stringify({ rows: [row(1)] }) }],
+  ['error: two input fields', { contentType: json, body: JSON.stringify({ inputs: [row(1)], instances: [row(1)] }) }],
+  ['error: dataframe_split is a list', { contentType: json, body: JSON.stringify({ dataframe_split: [row(1)] }) }],
+  ['error: dataframe_records is a dict', { contentType: json, body: JSON.stringify({ dataframe_records: { a: 1 } }) }],
+  ['error: wrong width', { contentType: json, body: JSON.stringify({ inputs: [[1, 2, 3]] }) }],
+  ['error: strings for floats', { contentType: json, body: JSON.stringify({ inputs: [Array(10).fill('x')] }) }],
+  ['error: unsupported content type', { contentType: 'text/plain', body: 'hello' }],
+  ['error: non-UTF-8 charset', { contentType: 'application/json; charset=latin-1', body: JSON.stringify({ inputs: [row(1)] }) }],
+  ['error: unknown content-type parameter', { contentType: 'application/json; format=pandas-split', body: JSON.stringify({ inputs: [row(1)] }) }],
+  ['error: empty CSV', { contentType: 'text/csv', body: '' }],
+];
+
+describe('mlflow models serve and jsfunc models serve answer alike', () => {
+  it.each(cases)('%s', async (_name, request) => {
+    const [python, node] = await Promise.all([send(mlflowServe.url, request), send(jsfuncServe.url, request)]);
+    expect(node.status).toBe(python.status);
+    expect(node.contentType).toBe(python.contentType);
+    if (python.body && typeof python.body === 'object' && 'stack_trace' in python.body) {
+      // Python stack traces cannot match; the rest of the body must.
+      const { stack_trace: _python, ...pythonRest } = python.body as Record<string, unknown>;
+      const { stack_trace: _node, ...nodeRest } = (node.body ?? {}) as Record<string, unknown>;
+      expect(nodeRest).toEqual(pythonRest);
+      expect(typeof _node).toBe('string');
+    } else {
+      expect(node.body).toEqual(python.body);
+    }
+  });
+});
