@@ -118,6 +118,12 @@ export async function createServer(options: CreateServerOptions): Promise<Jsfunc
     await reply.code(status).type('application/json').send(body);
   });
 
+  // while draining, answers close their connection so keep-alive clients let the server stop
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
+
   registerMlflowRoutes(app, context);
   registerOipRoutes(app, context);
   if (metrics) {
@@ -137,7 +143,8 @@ export async function createServer(options: CreateServerOptions): Promise<Jsfunc
     async close() {
       if (closing) return;
       closing = true;
-      const drain = app.close();
+      const sweep = setInterval(() => app.server.closeIdleConnections?.(), 50);
+      const drain = app.close().finally(() => clearInterval(sweep));
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, options.drainTimeoutMs ?? 30_000).unref());
       await Promise.race([drain, timeout]);
       await Promise.all([...models.values()].map((m) => m.close()));

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createModelLoader, JsfuncError, loadModel, saveModel, type TensorV1 } from '@jsfunc/core';
+import { createModelLoader, JsfuncError, loadModel, ModelSignature, saveModel, type TensorV1 } from '@jsfunc/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   emotionGraphDirectory,
@@ -90,6 +90,23 @@ describe('tfjsFlavor with saveModel / loadModel', () => {
     const nested = (await loaded.predict([[0.5, -1, 2]])) as Record<string, number[][]>;
     expect(nested.probabilities![0]![0]).toBeCloseTo(expected[0]!, 5);
     await loaded.dispose();
+    await loaded.dispose();
+    model.dispose();
+  });
+
+  it('answers a bare tensor when saved with an unnamed single-input signature', async () => {
+    const model = tf.sequential();
+    model.add(tf.layers.dense({ units: 1, inputShape: [2], weights: [tf.tensor2d([[2], [3]]), tf.tensor1d([1])] }));
+    const signature = ModelSignature.fromDict({
+      inputs: JSON.stringify([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 2] } }]),
+      outputs: null,
+    } as never);
+    const target = path.join(work.path, 'unnamed');
+    await saveModel(model, { flavor, path: target, signature, logger: quiet });
+    const loaded = await loader.load(target);
+    const result = (await loaded.predict({ dtype: 'float32', shape: [1, 2], data: Float32Array.from([1, 1]) })) as TensorV1;
+    expect(result.shape).toEqual([1, 1]);
+    expect(Array.from(result.data as Float32Array)).toEqual([6]);
     await loaded.dispose();
     model.dispose();
   });

@@ -132,14 +132,28 @@ export function tensorFromNestedArray(value: unknown[], dtype?: TensorDTypeV1): 
     );
   walk(value, 0);
   let resolved: TensorDTypeV1 | undefined = dtype;
+  const given = dtype !== undefined;
   if (resolved === undefined) {
     const first = flat[0];
     resolved =
       typeof first === 'boolean' ? 'bool' : typeof first === 'string' ? 'string' : typeof first === 'bigint' ? 'int64' : 'float64';
+  }
+  {
     for (const element of flat) {
       const kind = typeof element;
-      const ok =
-        resolved === 'bool' ? kind === 'boolean' : resolved === 'string' ? kind === 'string' : resolved === 'int64' ? kind === 'bigint' : kind === 'number' || element === null;
+      const ok = given
+        ? resolved === 'string'
+          ? kind === 'string'
+          : resolved === 'bool'
+            ? kind === 'boolean' || element === 0 || element === 1
+            : kind === 'number' || kind === 'bigint' || element === null
+        : resolved === 'bool'
+          ? kind === 'boolean'
+          : resolved === 'string'
+            ? kind === 'string'
+            : resolved === 'int64'
+              ? kind === 'bigint'
+              : kind === 'number' || element === null;
       if (!ok) {
         throw jsfuncError(
           'ERR_INPUT_INVALID',

@@ -167,12 +167,14 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
         }
       }
 
+      const savedSignature = readSignature(mlmodel);
       const flavorModel = await flavor
         .load({
           reader: createReader(fileSystem, directory),
           mlmodel,
           flavorConfig: (mlmodel.flavors[key] ?? {}) as Record<string, unknown>,
           flavorKey: key,
+          signature: savedSignature,
           options: {
             ...loadOptions.flavorOptions,
             ...(loadOptions.modelConfig ? { modelConfig: loadOptions.modelConfig } : {}),
@@ -190,7 +192,7 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
             error,
           );
         });
-      const signature = readSignature(mlmodel) ?? flavorModel.signature;
+      const signature = savedSignature ?? flavorModel.signature;
       return createGenericModel<TNative>({ flavorModel: flavorModel as never, flavor: flavor.name, metadata: mlmodel, signature, directory, logger });
     },
   };

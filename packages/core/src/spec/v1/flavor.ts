@@ -70,6 +70,8 @@ export interface FlavorLoadContextV1<TOptions> {
   readonly flavorConfig: Record<string, unknown>;
   /** The MLmodel flavor key that matched (the flavor's name or one of its `aliases`). */
   readonly flavorKey: string;
+  /** The signature saved in MLmodel, parsed (undefined when the model has none). */
+  readonly signature: ModelSignature | undefined;
   /**
    * Load options given by the user for this flavor. The loader also sets `verifyIntegrity` (whether
    * the files were checked) and, when given, `modelConfig` (load-time configuration overrides).
