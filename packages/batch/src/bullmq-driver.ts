@@ -270,6 +270,8 @@ export async function runBullmqDriver(options: BullmqDriverOptions): Promise<Bul
       }
       const predictions = JSON.parse(text) as Row[];
       await writer.write(appendPredictions(head.rows, predictions));
+      // The rows are merged: drop them from Redis so it holds only the open window of shards.
+      await job!.updateData({ ...job!.data, rows: [] });
       rows += head.rows.length;
       if (job!.attemptsMade > 1) shardsRetried += 1;
       progress.update(head.rows.length, fraction);

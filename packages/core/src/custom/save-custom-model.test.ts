@@ -187,7 +187,7 @@ describe('custom models', () => {
     const appA = await temp();
     await writeFile(path.join(appA, 'package.json'), JSON.stringify({ name: 'app-a', type: 'module', private: true }));
     const target = path.join(appA, 'saved-model');
-    await saveCustomModel({ path: target, code: echoModel, inputExample: ['hello'], logger: silentLogger });
+    await saveCustomModel({ path: target, code: echoModel, logger: silentLogger });
 
     const appB = await temp();
     await writeFile(path.join(appB, 'package.json'), JSON.stringify({ name: 'app-b', type: 'module', private: true, dependencies: { '@jsfunc/core': '*' } }));
@@ -206,4 +206,42 @@ describe('custom models', () => {
     expect(result.out.input).toBe('hi');
     expect(result.yaml).toBe('b: x\nc:\n  d: 1');
   }, 30_000);
+});
+
+describe('signatures and params with custom models', () => {
+  it('B11: params inferred from the input example; defaults filled; overrides applied; unknown params ignored with a warning', async () => {
+    const target = path.join(await temp(), 'model');
+    const saved = await saveCustomModel({
+      path: target,
+      code: path.join(here, '../__tests__/models/params-model.ts'),
+      inputExample: [{ text: 'a' }],
+      inputExampleParams: { str_param: 'string', int_array: [1, 2, 3] },
+      logger: silentLogger,
+    });
+    expect(saved.mlmodel.signature?.params).toBe(
+      '[{"name": "str_param", "default": "string", "shape": null, "type": "string"}, {"name": "int_array", "default": [1, 2, 3], "shape": [-1], "type": "long"}]',
+    );
+    expect(JSON.parse(await readFile(path.join(target, 'input_example.json'), 'utf8'))).toEqual({
+      inputs: { columns: ['text'], data: [['a']] },
+      params: { str_param: 'string', int_array: [1, 2, 3] },
+    });
+    const logger = recordingLogger();
+    const model = await createModelLoader({ flavors: [], logger }).load(target);
+    expect(await model.predict([{ text: 'b' }])).toEqual({ str_param: 'string', int_array: [1, 2, 3] });
+    expect(await model.predict([{ text: 'b' }], { str_param: 'new_string' })).toEqual({ str_param: 'new_string', int_array: [1, 2, 3] });
+    expect(await model.predict([{ text: 'b' }], { new_param: 1 })).toEqual({ str_param: 'string', int_array: [1, 2, 3] });
+    expect(logger.messages.join('\n')).toContain("Unrecognized params ['new_param'] are ignored for inference");
+    const error = await model.predict([{ other: 'b' }]).catch((caught: unknown) => caught);
+    expect(JsfuncError.isInstance(error, 'ERR_SCHEMA_ENFORCEMENT')).toBe(true);
+    expect((error as Error).message).toContain('text');
+  });
+
+  it('B6: a model without the js_function flavor and no installed flavor for it names what is missing', async () => {
+    const fixture = path.resolve(here, '../../../../../shared/fixtures/mlmodel');
+    const directory = await temp();
+    await writeFile(path.join(directory, 'MLmodel'), await readFile(path.join(fixture, '01_mlflow1.30_sklearn.MLmodel')));
+    const error = await loadModel(directory, { flavors: [], logger: silentLogger }).catch((caught: unknown) => caught);
+    expect(JsfuncError.isInstance(error, 'ERR_FLAVOR_NOT_INSTALLED')).toBe(true);
+    expect((error as Error).message).toContain('Model does not have the "js_function" flavor');
+  });
 });

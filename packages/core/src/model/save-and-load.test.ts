@@ -28,10 +28,10 @@ function recordingLogger(): LoggerV1 & { messages: string[] } {
   return { messages, warn: (message) => void messages.push(message) };
 }
 
-async function savedModel(name = 'model') {
+async function savedModel(name = 'model', inputExample?: unknown) {
   const flavor = createJsonFlavor();
   const target = path.join(await tempDirectory(), name);
-  const saved = await saveModel({ scale: 2, offset: 1 }, { flavor, path: target, inputExample: [[1, 2, 3]], logger: silentLogger });
+  const saved = await saveModel({ scale: 2, offset: 1 }, { flavor, path: target, inputExample, logger: silentLogger });
   return { flavor, target, saved };
 }
 
@@ -45,7 +45,8 @@ async function loadError(target: string, flavor = createJsonFlavor()): Promise<{
 
 describe('saveModel', () => {
   it('writes MLmodel with the flavor block, js_function, uuid, time, size, integrity and the environment', async () => {
-    const { target, saved } = await savedModel();
+    const example = { dtype: 'float32', shape: [1, 3], data: new Float32Array([1, 2, 3]) };
+    const { target, saved } = await savedModel('model', example);
     const text = await readFile(path.join(target, 'MLmodel'), 'utf8');
     const mlmodel = parseMLmodel(text);
     expect(serializeMLmodel(mlmodel)).toBe(text);
@@ -67,6 +68,7 @@ describe('saveModel', () => {
     const integrity = mlmodel.jsfunc_integrity as { algorithm: string; files: Record<string, string> };
     expect(integrity.algorithm).toBe('sha256');
     expect(Object.keys(integrity.files).sort()).toEqual(['data/model.json', 'input_example.json', 'package.json', 'serving_input_example.json']);
+    expect(mlmodel.signature?.inputs).toBe('[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 3]}}]');
     const environment = JSON.parse(await readFile(path.join(target, 'package.json'), 'utf8'));
     expect(environment.dependencies['jsfunc-test-scale-json']).toBe('1.2.3');
     expect(environment.dependencies['@jsfunc/core']).toMatch(/^\d+\.\d+\.\d+/);

@@ -3,6 +3,7 @@ import { JsfuncError, jsfuncError } from '../errors/jsfunc-error.js';
 import { nodeFileSystem, type FileSystemV1 } from '../io/file-system.js';
 import { createModelUuid, formatUtcTimeCreated, serializeMLmodel, type MLmodel } from '../mlmodel/mlmodel.js';
 import type { ModelSignature } from '../schema/model-signature.js';
+import { inferSignature } from '../schema/infer-signature.js';
 import type { AnyFlavorV1, FlavorSaveResultV1, LoggerV1, ModelWriterV1 } from '../spec/v1/flavor.js';
 import type { ParamsV1 } from '../spec/v1/tensor.js';
 import { ENVIRONMENT_FILE, captureEnvironment, coreVersion, installedVersion } from './environment.js';
@@ -18,7 +19,10 @@ export interface SaveModelOptions<TSaveOptions = Record<string, unknown>> {
   flavor: AnyFlavorV1;
   /** Target directory: must not exist, or be empty. */
   path: string;
-  /** The model's signature; when absent, the one the flavor infers (if any) is written. */
+  /**
+   * The model's signature; when absent, the one the flavor infers from the native model, else one
+   * inferred from `inputExample` (and `inputExampleParams`), is written.
+   */
   signature?: ModelSignature;
   /** An example input (any form `predict` accepts), saved as MLflow's input_example.json. */
   inputExample?: unknown;
@@ -116,7 +120,15 @@ export async function saveModel(source: unknown, options: SaveModelOptions): Pro
     }
     if (result.data !== undefined) await resolveInsideModel(fileSystem, staging, result.data, 'data');
 
-    const signature = options.signature ?? result.signature;
+    let signature = options.signature ?? result.signature;
+    if (signature === undefined && options.inputExample !== undefined) {
+      // MLflow infers the signature from the input example when none is given (inputs and params).
+      try {
+        signature = inferSignature(options.inputExample, undefined, options.inputExampleParams);
+      } catch (error) {
+        logger.warn(`No signature was given and none could be inferred from the input example (${(error as Error).message}); the model is saved without one.`);
+      }
+    }
     const mlmodel: MLmodel = { flavors: {} };
     if (options.inputExample !== undefined) {
       const example = serializeInputExample(options.inputExample, options.inputExampleParams);
