@@ -10,7 +10,7 @@ import { initializeTfjsBackend, tfjsFlavor } from '../dist/index.js';
 
 const fixtures = fileURLToPath(new URL('../../../../shared/fixtures/tfjs/', import.meta.url));
 const quiet = { warn: () => undefined };
-const rounds = Number(process.env.BENCH_ROUNDS ?? 20);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 40);
 
 function rawHandler(directory, file) {
   return {
@@ -63,8 +63,9 @@ async function time(iterations, body) {
 }
 
 /**
- * Alternates raw and jsfunc batches, swapping which goes first each round (ABBA), so drift (GC,
- * CPU frequency, the other core's load) hits both alike. Reports the median ms/call of each side.
+ * Runs raw and jsfunc batches in pairs, swapping which goes first each round (ABBA), so drift (GC,
+ * CPU frequency, other processes) hits both alike. The ratio is the median of the per-round
+ * jsfunc/raw ratios; the ms columns are the medians of each side.
  */
 async function compare(name, iterations, raw, jsfunc) {
   for (let index = 0; index < 30; index++) {
@@ -82,11 +83,16 @@ async function compare(name, iterations, raw, jsfunc) {
       rawTimes.push(await time(iterations, raw));
     }
   }
-  const rawMs = median(rawTimes.map((entry) => entry.wall));
-  const jsfuncMs = median(jsfuncTimes.map((entry) => entry.wall));
-  const rawCpu = median(rawTimes.map((entry) => entry.cpu));
-  const jsfuncCpu = median(jsfuncTimes.map((entry) => entry.cpu));
-  return { name, rawMs, jsfuncMs, ratio: jsfuncMs / rawMs, rawCpu, jsfuncCpu, cpuRatio: jsfuncCpu / rawCpu };
+  const ratio = (field) => median(jsfuncTimes.map((entry, index) => entry[field] / rawTimes[index][field]));
+  return {
+    name,
+    rawMs: median(rawTimes.map((entry) => entry.wall)),
+    jsfuncMs: median(jsfuncTimes.map((entry) => entry.wall)),
+    ratio: ratio('wall'),
+    rawCpu: median(rawTimes.map((entry) => entry.cpu)),
+    jsfuncCpu: median(jsfuncTimes.map((entry) => entry.cpu)),
+    cpuRatio: ratio('cpu'),
+  };
 }
 
 await initializeTfjsBackend('wasm');
@@ -107,7 +113,7 @@ try {
     results.push(
       await compare(
         'emotion GraphModel [1,64,64,1]',
-        20,
+        10,
         async () => {
           const x = tf.tensor(data, shape);
           const y = raw.predict(x);
@@ -133,7 +139,7 @@ try {
     results.push(
       await compare(
         'upscaler LayersModel [1,16,16,3]',
-        5,
+        4,
         async () => {
           const x = tf.tensor(data, shape);
           const y = raw.predict(x);
@@ -159,7 +165,7 @@ try {
     results.push(
       await compare(
         'tiny dense [1,16] (overhead only)',
-        500,
+        200,
         async () => {
           const x = tf.tensor(data, shape);
           const y = tiny.predict(x);
@@ -178,7 +184,7 @@ try {
 
 console.log(
   `@jsfunc/tfjs bench: backend ${tf.getBackend()}, @tensorflow/tfjs ${tf.version.tfjs}, node ${process.version}, ` +
-    `median of ${rounds} alternating rounds, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
+    `ratios = median of ${rounds} paired rounds, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
 );
 console.log('Wall time suffers from other processes on a busy machine; CPU time (user + system of this process) does not.');
 console.log('model | raw wall ms/call | jsfunc wall ms/call | wall ratio | raw CPU ms/call | jsfunc CPU ms/call | CPU ratio');
