@@ -46,7 +46,7 @@ const work = await mkdtemp(path.join(tmpdir(), 'jsfunc-onnx-bench-'));
 try {
   const cases = [
     { name: 'mlflow linear (10 features)', file: path.join(fixtures, 'mlflow-onnx-model-2.8.1/model.onnx'), input: 'input', shape: (n) => [n, 10], batches: [1, 1024], targets: true },
-    { name: 'ppocr-cls (3x48x320)', file: path.join(fixtures, 'onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx'), input: 'x', shape: (n) => [n, 3, 48, 320], batches: [1, 64], targets: false },
+    { name: 'ppocr-cls (3x48x320)', file: path.join(fixtures, 'onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx'), input: 'x', shape: (n) => [n, 3, 48, 320], batches: [1, 8], targets: false },
   ];
   for (const spec of cases) {
     const directory = path.join(work, spec.name.replace(/\W+/g, '-'));

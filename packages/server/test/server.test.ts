@@ -12,7 +12,8 @@ const postJson = (path: string, value: unknown) => post(path, JSON.stringify(val
 
 beforeAll(async () => {
   app = await createEchoApp();
-  const echo = await app.saveEchoModel({ name: 'echo', inputExample: { x: [1, 2] } });
+  const echo = await app.saveEchoModel({ name: 'echo' });
+  const warm = await app.saveEchoModel({ name: 'warm', inputExample: { x: [1, 2] } });
   const typed = await app.saveEchoModel({
     name: 'typed',
     signature: { inputs: [{ type: 'tensor', name: 'x', 'tensor-spec': { dtype: 'float32', shape: [-1, 2] } }] },
@@ -33,6 +34,7 @@ beforeAll(async () => {
       { name: 'echo', uri: echo, workers: 2 },
       { name: 'typed', uri: typed, version: 'v1', batching: { maxBatchSize: 16, maxQueueDelayMs: 1 } },
       { name: 'chat', uri: chat },
+      { name: 'warm', uri: warm },
     ],
     flavorPackages: app.flavorPackages,
     cwd: app.directory,
@@ -60,7 +62,7 @@ describe('MLflow scoring protocol', () => {
   });
 
   it('warms the model up with its saved input example before reporting ready', async () => {
-    const response = await postJson('/models/echo/methods/countCalls', { inputs: [1] });
+    const response = await postJson('/models/warm/methods/countCalls', { dataframe_records: [{ x: [1, 2] }] });
     const { predictions } = (await response.json()) as { predictions: { calls: number } };
     expect(predictions.calls).toBeGreaterThanOrEqual(1);
   });
@@ -221,7 +223,7 @@ describe('Open Inference Protocol v2', () => {
   it('unknown model and version are 404 {"error"}; OIP example 1 shape defect is 400', async () => {
     const unknown = await fetch(`${base}/v2/models/InvalidModel`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: 'Model with name InvalidModel does not exist. Served models: echo, typed, chat.' });
+    expect(await unknown.json()).toEqual({ error: 'Model with name InvalidModel does not exist. Served models: echo, typed, chat, warm.' });
     const version = await postJson('/v2/models/typed/versions/v0/infer', { inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] });
     expect(version.status).toBe(404);
     expect(await version.json()).toEqual({ error: 'Model typed with version v0 not found' });

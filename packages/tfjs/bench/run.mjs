@@ -186,7 +186,7 @@ console.log(
   `@jsfunc/tfjs bench: backend ${tf.getBackend()}, @tensorflow/tfjs ${tf.version.tfjs}, node ${process.version}, ` +
     `ratios = median of ${rounds} paired rounds, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
 );
-console.log('Wall time suffers from other processes on a busy machine; CPU time (user + system of this process) does not.');
+console.log('Wall time suffers from other processes on a busy machine; CPU time (user + system of this process) much less.');
 console.log('model | raw wall ms/call | jsfunc wall ms/call | wall ratio | raw CPU ms/call | jsfunc CPU ms/call | CPU ratio');
 for (const result of results) {
   console.log(

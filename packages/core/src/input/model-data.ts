@@ -44,6 +44,11 @@ function isColumnLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
+/** MLflow's chat-style payloads (`{messages: [...]}`, with optional sampling keys) pass through as values. */
+function isChatRequest(input: Record<string, unknown>): boolean {
+  return Array.isArray(input.messages) && input.messages.every(isPlainObject);
+}
+
 function tableFromRecords(records: Record<string, unknown>[]): TableV1 {
   const columns: string[] = [];
   const seen = new Set<string>();
@@ -151,6 +156,7 @@ export function toModelData(input: unknown, inputSpecs?: readonly InputSpecJson[
       return { data: { kind: 'table', table: tableFromSplit(input as { columns: unknown; data: unknown }) }, form: 'split' };
     }
     const values = Object.values(input);
+    if (isChatRequest(input)) return { data: { kind: 'value', value: input }, form: 'value' };
     if (values.length > 0 && values.every(isTensor)) {
       return { data: { kind: 'tensors', tensors: input as NamedTensorsV1 }, form: 'tensors' };
     }

@@ -1,0 +1,7 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    typecheck: { include: ['src/**/*.test-d.ts'], tsconfig: './tsconfig.typecheck.json' },
+  },
+});
