@@ -13,7 +13,7 @@ const postJson = (path: string, value: unknown) => post(path, JSON.stringify(val
 beforeAll(async () => {
   app = await createEchoApp();
   const echo = await app.saveEchoModel({ name: 'echo' });
-  const warm = await app.saveEchoModel({ name: 'warm', inputExample: { x: [1, 2] } });
+  const warm = await app.saveEchoModel({ name: 'warm', inputExample: [{ x: 1 }, { x: 2 }] });
   const typed = await app.saveEchoModel({
     name: 'typed',
     signature: { inputs: [{ type: 'tensor', name: 'x', 'tensor-spec': { dtype: 'float32', shape: [-1, 2] } }] },
@@ -62,7 +62,7 @@ describe('MLflow scoring protocol', () => {
   });
 
   it('warms the model up with its saved input example before reporting ready', async () => {
-    const response = await postJson('/models/warm/methods/countCalls', { dataframe_records: [{ x: [1, 2] }] });
+    const response = await postJson('/models/warm/methods/countCalls', { dataframe_records: [{ x: 1 }] });
     const { predictions } = (await response.json()) as { predictions: { calls: number } };
     expect(predictions.calls).toBeGreaterThanOrEqual(1);
   });

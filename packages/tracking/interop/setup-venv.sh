@@ -17,6 +17,7 @@ pins=(
   "skl2onnx==1.20.0"
   "pandas==3.1.1"
   "numpy==2.4.6"
+  "Flask-WTF==1.3.0"
 )
 stamp="$venv/.jsfunc-interop-pins"
 wanted="$(printf '%s\n' "${pins[@]}")"
@@ -31,6 +32,6 @@ if [[ ! -x "$venv/bin/python" ]]; then
   "$python" -m venv "$venv"
 fi
 "$venv/bin/python" -m pip install --quiet "${pins[@]}"
-"$venv/bin/python" -c "import mlflow, onnx, onnxruntime, sklearn, skl2onnx, pandas; print('mlflow', mlflow.__version__)"
+"$venv/bin/python" -c "import mlflow, onnx, onnxruntime, sklearn, skl2onnx, pandas, flask_wtf; print('mlflow', mlflow.__version__)"
 printf '%s\n' "$wanted" > "$stamp"
 echo "interop venv ready: $venv"

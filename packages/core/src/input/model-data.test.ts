@@ -52,6 +52,15 @@ describe('input forms', () => {
     expect(data).toMatchObject({ kind: 'tensors', tensors: { x: { dtype: 'float32', shape: [1, 2] } } });
   });
 
+  it('one tensor in, one tensor out: a single named output is unwrapped; several stay named', () => {
+    const one = { kind: 'tensors' as const, tensors: { y: { dtype: 'float32' as const, shape: [1], data: new Float32Array([5]) } } };
+    expect(fromModelData(one, 'tensor')).toEqual(one.tensors.y);
+    expect(fromModelData(one, 'ndarray')).toEqual([5]);
+    expect(fromModelData(one, 'tensors')).toEqual(one.tensors);
+    const two = { kind: 'tensors' as const, tensors: { ...one.tensors, z: one.tensors.y } };
+    expect(fromModelData(two, 'tensor')).toEqual(two.tensors);
+  });
+
   it('anything else is a value', () => {
     expect(toModelData('hello')).toEqual({ data: { kind: 'value', value: 'hello' }, form: 'value' });
     expect(toModelData({ messages: [{ role: 'user', content: 'hi' }] }).form).toBe('value');

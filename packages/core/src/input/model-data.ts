@@ -199,11 +199,17 @@ export function fromModelData(data: ModelDataV1, form: InputForm): unknown {
   switch (data.kind) {
     case 'tensor':
       return form === 'ndarray' ? tensorToNestedArray(data.tensor) : data.tensor;
-    case 'tensors':
+    case 'tensors': {
+      const entries = Object.values(data.tensors);
+      // One tensor in, one tensor out: a single named output is unwrapped for tensor-form input.
+      if ((form === 'tensor' || form === 'ndarray') && entries.length === 1) {
+        return form === 'ndarray' ? tensorToNestedArray(entries[0]!) : entries[0];
+      }
       if (form === 'ndarray') {
         return Object.fromEntries(Object.entries(data.tensors).map(([name, tensor]) => [name, tensorToNestedArray(tensor)]));
       }
       return data.tensors;
+    }
     case 'table':
       if (form === 'records' || form === 'ndarray') return tableToRecords(data.table);
       if (form === 'split') {

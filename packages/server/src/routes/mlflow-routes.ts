@@ -77,6 +77,7 @@ export function registerMlflowRoutes(app: FastifyInstance, context: RouteContext
       flavor: m.description?.flavor ?? null,
       methods: m.description?.methods ?? [],
       streams: m.description?.streams ?? false,
+      warmUp: m.description?.warmUp ?? null,
     })),
   }));
   app.post('/invocations', (request, reply) => invoke(context, request, reply, context.defaultModel, 'predict'));
