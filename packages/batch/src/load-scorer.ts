@@ -72,21 +72,12 @@ interface LoadedModelLike {
 }
 
 function signatureColumns(signature: unknown): string[] | undefined {
-  // ModelSignature of @jsfunc/core: inputs is a column schema (named columns) or a tensor schema.
-  const inputs = (signature as { inputs?: unknown } | undefined)?.inputs as
-    | { inputs?: unknown; isTensorSpec?: unknown; toJSON?: () => unknown }
-    | unknown[]
-    | undefined;
-  const list = Array.isArray(inputs) ? inputs : Array.isArray((inputs as { inputs?: unknown })?.inputs) ? ((inputs as { inputs: unknown[] }).inputs) : undefined;
-  if (list === undefined) return undefined;
-  const names: string[] = [];
-  for (const item of list) {
-    const spec = item as { name?: unknown; type?: unknown; tensorSpec?: unknown; dtype?: unknown; shape?: unknown };
-    if (spec.type === 'tensor' || spec.tensorSpec !== undefined || spec.shape !== undefined) return undefined;
-    if (typeof spec.name !== 'string') return undefined;
-    names.push(spec.name);
-  }
-  return names.length > 0 ? names : undefined;
+  // A column signature (MLflow ColSpecs, in their MLmodel JSON form) names the columns to send, in order.
+  const dict = (signature as { toDict?: () => { inputs: string | null } } | undefined)?.toDict?.();
+  if (!dict?.inputs) return undefined;
+  const specs = JSON.parse(dict.inputs) as { type: string; name?: string }[];
+  if (specs.length === 0 || specs.some((spec) => spec.type === 'tensor' || typeof spec.name !== 'string')) return undefined;
+  return specs.map((spec) => spec.name!);
 }
 
 async function loadModelScorer(spec: ModelScorerSpec): Promise<Omit<LoadedScorer, 'key'>> {

@@ -102,3 +102,23 @@ describe('scoreFiles on the local worker pool', () => {
     }
   });
 });
+
+describe('scoreFiles maps columns by the model signature', () => {
+  it('selects and orders the signature columns of a custom model, ignoring extra ones', async () => {
+    const { saveCustomModel, silentLogger } = await import('@jsfunc/core');
+    const directory = await temporaryDirectory();
+    const model = join(directory, 'model');
+    await saveCustomModel({
+      path: model,
+      code: fileURLToPath(new URL('./fixtures/weighted-sum-model.mjs', import.meta.url)),
+      inputExample: [{ a: 1, b: 2 }],
+      logger: silentLogger,
+    });
+    const input = join(directory, 'in.csv');
+    await writeFile(input, 'note,b,a\nx,1,2\ny,3,4\nz,5,0\n');
+    await scoreFiles({ input, output: join(directory, 'out.jsonl'), scorer: { model, flavorPackages: [] }, workers: 1, progress: false });
+    const rows = await readAllRows(join(directory, 'out.jsonl'));
+    expect(rows.map((row) => row.prediction)).toEqual([21, 43, 5]);
+    expect(rows.map((row) => row.note)).toEqual(['x', 'y', 'z']);
+  });
+});
