@@ -76,6 +76,12 @@ describe('saveModel', () => {
     expect(saved.path).toBe(target);
   });
 
+  it('a columns-form input example infers the same columns the example file holds', async () => {
+    const { saved } = await savedModel('columns', { x: [1, 2], name: ['a', 'b'] });
+    expect(saved.mlmodel.signature?.inputs).toBe('[{"type": "long", "name": "x", "required": true}, {"type": "string", "name": "name", "required": true}]');
+    expect(saved.mlmodel.saved_input_example_info).toMatchObject({ type: 'dataframe', pandas_orient: 'split' });
+  });
+
   it('two saves get different model_uuid values', async () => {
     const first = await savedModel('a');
     const second = await savedModel('b');

@@ -4,6 +4,7 @@ import { nodeFileSystem, type FileSystemV1 } from '../io/file-system.js';
 import { createModelUuid, formatUtcTimeCreated, serializeMLmodel, type MLmodel } from '../mlmodel/mlmodel.js';
 import type { ModelSignature } from '../schema/model-signature.js';
 import { inferSignature } from '../schema/infer-signature.js';
+import { toModelData } from '../input/model-data.js';
 import type { AnyFlavorV1, FlavorSaveResultV1, LoggerV1, ModelWriterV1 } from '../spec/v1/flavor.js';
 import type { ParamsV1 } from '../spec/v1/tensor.js';
 import { ENVIRONMENT_FILE, captureEnvironment, coreVersion, installedVersion } from './environment.js';
@@ -124,7 +125,7 @@ export async function saveModel(source: unknown, options: SaveModelOptions): Pro
     if (signature === undefined && options.inputExample !== undefined) {
       // MLflow infers the signature from the input example when none is given (inputs and params).
       try {
-        signature = inferSignature(options.inputExample, undefined, options.inputExampleParams);
+        signature = inferSignature(toModelData(options.inputExample).data, undefined, options.inputExampleParams);
       } catch (error) {
         logger.warn(`No signature was given and none could be inferred from the input example (${(error as Error).message}); the model is saved without one.`);
       }
