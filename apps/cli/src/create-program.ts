@@ -5,6 +5,8 @@ import { infoCommand } from './commands/info.js';
 import { packageCommand } from './commands/package.js';
 import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
+import { registerBatchCommands } from '@jsfunc/batch/cli-commands';
+import { CLI_ROOT } from './flavor-packages.js';
 
 /** The CLI's version (from its package.json). */
 export function cliVersion(): string {
@@ -93,5 +95,6 @@ export function createProgram(result: { code: number } = { code: 0 }): Command {
       result.code = await generateDockerfileCommand({ ...options, cliVersion: cliVersion() });
     });
 
+  registerBatchCommands(program, { flavorCwd: CLI_ROOT });
   return program;
 }

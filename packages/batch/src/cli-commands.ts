@@ -27,8 +27,14 @@ function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
+/** Where the host app's flavors resolve when `--flavor` is not given (the `jsfunc` CLI passes its own). */
+export interface BatchCommandOptions {
+  /** Directory whose installed flavor packages load models (default: the working directory). */
+  flavorCwd?: string;
+}
+
 /** Builds the scorer spec from the shared command-line flags. */
-function scorerFromFlags(flags: ScorerFlags): ScorerSpec {
+function scorerFromFlags(flags: ScorerFlags, options: BatchCommandOptions = {}): ScorerSpec {
   if (flags.scorerModule) {
     return {
       module: flags.scorerModule,
@@ -42,6 +48,7 @@ function scorerFromFlags(flags: ScorerFlags): ScorerSpec {
   return {
     model: flags.modelUri,
     ...(flags.flavor?.length ? { flavorPackages: flags.flavor } : {}),
+    ...(options.flavorCwd ? { cwd: options.flavorCwd } : {}),
     ...(flags.columns ? { columns: flags.columns.split(',').map((name) => name.trim()).filter(Boolean) } : {}),
     ...(flags.dtype ? { dtype: flags.dtype } : {}),
     ...(flags.predictionColumn ? { predictionColumn: flags.predictionColumn } : {}),
@@ -73,7 +80,7 @@ function fail(error: unknown): never {
  * - `worker --engine bullmq --redis URL -m URI` serves shards of distributed runs.
  * If the program already has a `models` command, `score` is added to it.
  */
-export function registerBatchCommands(program: Command): Command {
+export function registerBatchCommands(program: Command, options: BatchCommandOptions = {}): Command {
   const models = program.commands.find((command) => command.name() === 'models') ?? program.command('models').description('work with models');
   addScorerOptions(
     models
@@ -94,7 +101,7 @@ export function registerBatchCommands(program: Command): Command {
       .option('--no-progress', 'never draw the progress bar'),
   ).action(async (flags: ScorerFlags & Record<string, unknown>) => {
     try {
-      const scorer = scorerFromFlags(flags);
+      const scorer = scorerFromFlags(flags, options);
       const common = {
         input: flags.input as string[],
         output: flags.output as string,
@@ -145,7 +152,7 @@ export function registerBatchCommands(program: Command): Command {
       const json = flags.json === true;
       const handle = await runBullmqWorker({
         redis: flags.redis as string,
-        scorer: scorerFromFlags(flags),
+        scorer: scorerFromFlags(flags, options),
         queue: flags.queue as string,
         concurrency: flags.concurrency as number,
         lockDuration: flags.lockDuration as number,
