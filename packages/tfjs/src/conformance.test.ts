@@ -16,8 +16,8 @@ runFlavorConformance({
   createSource,
   input: { dtype: 'float32', shape: [2, 2], data: Float32Array.from([1, 1, 3, 4]) },
   checkOutput(output) {
-    // A named signature (input and output named after their layers) gives named outputs.
-    const tensor = (output as Record<string, TensorV1>).y!;
+    // One tensor in, one tensor out: the single named output `y` is unwrapped.
+    const tensor = output as TensorV1;
     expect(tensor.shape).toEqual([2, 1]);
     expect(Array.from(tensor.data as Float32Array)).toEqual([3, 11]);
   },

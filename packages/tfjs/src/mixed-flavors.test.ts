@@ -34,7 +34,7 @@ describe('an ONNX model and a TF.js model in one process', () => {
     // The fixture's documented values: 10 zeros -> 150.4340, 10 ones -> 1373.0350.
     const variable = (regression as Record<string, TensorV1>).variable!;
     expect(Array.from(variable.data as Float32Array).map((value) => Number(value.toFixed(3)))).toEqual([150.434, 1373.035]);
-    const probabilities = (classes as Record<string, TensorV1>).Identity!.data as Float32Array;
+    const probabilities = (classes as TensorV1).data as Float32Array;
     expect(probabilities).toHaveLength(7);
     expect(probabilities.reduce((sum, value) => sum + value, 0)).toBeCloseTo(1, 4);
 

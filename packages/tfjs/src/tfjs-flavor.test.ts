@@ -81,14 +81,16 @@ describe('tfjsFlavor with saveModel / loadModel', () => {
     const expected = await rawPredict(model, data, [2, 3]);
     // With a named signature, core maps a single tensor to the named input (MLflow's rule), so the
     // answer is keyed by output name.
-    const result = (await loaded.predict({ dtype: 'float32', shape: [2, 3], data })) as Record<string, TensorV1>;
-    expect(Object.keys(result)).toEqual(['probabilities']);
-    expect(result.probabilities!.shape).toEqual([2, 2]);
-    expect(result.probabilities!.data).toBeInstanceOf(Float32Array);
-    expect(maxAbsDifference(result.probabilities!.data as Float32Array, expected)).toBeLessThanOrEqual(1e-6);
+    // One tensor in, one tensor out (the single named output is unwrapped).
+    const result = (await loaded.predict({ dtype: 'float32', shape: [2, 3], data })) as TensorV1;
+    expect(result.shape).toEqual([2, 2]);
+    expect(result.data).toBeInstanceOf(Float32Array);
+    expect(maxAbsDifference(result.data as Float32Array, expected)).toBeLessThanOrEqual(1e-6);
+    const named = (await loaded.predict({ features: { dtype: 'float32', shape: [2, 3], data } })) as Record<string, TensorV1>;
+    expect(Object.keys(named)).toEqual(['probabilities']);
     // Nested arrays come back as nested arrays.
-    const nested = (await loaded.predict([[0.5, -1, 2]])) as Record<string, number[][]>;
-    expect(nested.probabilities![0]![0]).toBeCloseTo(expected[0]!, 5);
+    const nested = (await loaded.predict([[0.5, -1, 2]])) as number[][];
+    expect(nested[0]![0]).toBeCloseTo(expected[0]!, 5);
     await loaded.dispose();
     await loaded.dispose();
     model.dispose();
@@ -142,9 +144,7 @@ describe('tfjsFlavor with saveModel / loadModel', () => {
 
     const loaded = await loadModel<tf.GraphModel>(target, { flavors: [flavor], logger: quiet });
     expect(typeof loaded.unwrap().executeAsync).toBe('function');
-    const named = (await loaded.predict({ dtype: 'float32', shape: [2, 64, 64, 1], data })) as Record<string, TensorV1>;
-    expect(Object.keys(named)).toEqual(['Identity']);
-    const result = named.Identity!;
+    const result = (await loaded.predict({ dtype: 'float32', shape: [2, 64, 64, 1], data })) as TensorV1;
     expect(result.shape).toEqual([2, 7]);
     expect(maxAbsDifference(result.data as Float32Array, expected)).toBeLessThanOrEqual(1e-5);
     // Seven emotion probabilities per image.
@@ -166,7 +166,7 @@ describe('tfjsFlavor with saveModel / loadModel', () => {
     const loaded = await loader.load(target);
     const data = seededFloats(64 * 64, 3);
     const expected = await rawPredict(raw, data, [1, 64, 64, 1]);
-    const result = ((await loaded.predict({ dtype: 'float32', shape: [1, 64, 64, 1], data })) as Record<string, TensorV1>).Identity!;
+    const result = (await loaded.predict({ dtype: 'float32', shape: [1, 64, 64, 1], data })) as TensorV1;
     expect(maxAbsDifference(result.data as Float32Array, expected)).toBeLessThanOrEqual(1e-5);
     await loaded.dispose();
     raw.dispose();
@@ -199,8 +199,8 @@ describe('tfjsFlavor with saveModel / loadModel', () => {
       a.predict({ dtype: 'float32', shape: [1, 64, 64, 1], data: new Float32Array(4096) }),
       b.predict({ dtype: 'float32', shape: [1, 4, 4, 3], data: new Float32Array(48) }),
     ]);
-    expect((x as Record<string, TensorV1>).Identity!.shape).toEqual([1, 7]);
-    expect((y as Record<string, TensorV1>).SR!.shape).toEqual([1, 8, 8, 3]);
+    expect((x as TensorV1).shape).toEqual([1, 7]);
+    expect((y as TensorV1).shape).toEqual([1, 8, 8, 3]);
     await Promise.all([a.dispose(), b.dispose()]);
   });
 

@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { GraphModel, LayersModel } from '@tensorflow/tfjs';
 import {
   assertModelRelativePath,
+  installedVersion,
   JsfuncError,
   jsfuncError,
   type FlavorLoadContextV1,
@@ -164,11 +166,16 @@ function parseConfig(config: Record<string, unknown>): TfjsFlavorConfig {
   return { data: assertModelRelativePath(data, 'flavors.tfjs.data'), model_format: format, tfjs_version: String(config.tfjs_version ?? '') };
 }
 
-function runtimeDependenciesFor(backend: TfjsBackendName | undefined): string[] {
-  const dependencies = ['@tensorflow/tfjs'];
-  if (backend === 'tensorflow') dependencies.push('@tensorflow/tfjs-node');
-  else dependencies.push('@tensorflow/tfjs-backend-wasm');
-  return dependencies;
+/** The runtime packages a model needs, at the versions this flavor resolves (from its own location). */
+function runtimeDependenciesFor(backend: TfjsBackendName | undefined): Record<string, string> {
+  const names = ['@tensorflow/tfjs', backend === 'tensorflow' ? '@tensorflow/tfjs-node' : '@tensorflow/tfjs-backend-wasm'];
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const versions: Record<string, string> = {};
+  for (const name of names) {
+    const version = installedVersion(name, here);
+    if (version) versions[name] = version;
+  }
+  return versions;
 }
 
 /**

@@ -11,6 +11,6 @@ for (let index = 0; index < data.length; index++) {
   state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
   data[index] = state / 2 ** 32;
 }
-const { Identity: result } = await model.predict({ dtype: 'float32', shape: [1, 64, 64, 1], data });
+const result = await model.predict({ dtype: 'float32', shape: [1, 64, 64, 1], data });
 process.stdout.write(JSON.stringify({ pid: process.pid, shape: result.shape, data: Array.from(result.data) }));
 await model.dispose();
