@@ -45,8 +45,8 @@ const PREFIX_FALLBACK: ReadonlyArray<readonly [string, ErrorStatus]> = [
   ['ERR_INPUT_', { status: 400, mlflowErrorCode: 'BAD_REQUEST' }],
   ['ERR_SIGNATURE_', { status: 400, mlflowErrorCode: 'BAD_REQUEST' }],
   // a flavor rejecting an input (wrong dtype or shape for the native runtime)
-  ['ERR_ONNX_INPUT', { status: 400, mlflowErrorCode: 'BAD_REQUEST' }],
-  ['ERR_TFJS_INPUT', { status: 400, mlflowErrorCode: 'BAD_REQUEST' }],
+  ['ERR_ONNX_INPUT_', { status: 400, mlflowErrorCode: 'BAD_REQUEST' }],
+  ['ERR_TFJS_INPUT_', { status: 400, mlflowErrorCode: 'BAD_REQUEST' }],
 ];
 
 const INTERNAL: ErrorStatus = { status: 500, mlflowErrorCode: 'INTERNAL_ERROR' };
