@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TensorDTypeV1 } from '@jsfunc/core';
 import { dtypeFromOrtType } from './dtypes.js';
@@ -36,6 +39,30 @@ export interface SessionSource {
 
 /** Providers that failed to initialise in this process; they are not tried again. */
 const unavailableProviders = new Set<string>();
+
+/** Provider libraries onnxruntime-node loads at session creation, by provider (Linux file names). */
+const providerLibraries: Record<string, string> = {
+  cuda: 'libonnxruntime_providers_cuda.so',
+  tensorrt: 'libonnxruntime_providers_tensorrt.so',
+};
+
+/**
+ * On Linux, a provider whose shared library is not shipped beside the onnxruntime-node binding
+ * (the CPU-only install) cannot initialise: skip it without asking onnxruntime, which would print a
+ * native error line to stderr.
+ */
+function providerLibraryMissing(provider: string): boolean {
+  const library = providerLibraries[provider];
+  if (library === undefined || process.platform !== 'linux') return false;
+  try {
+    const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
+    const root = entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`));
+    const directory = path.join(root, 'bin', 'napi-v6', process.platform, process.arch);
+    return existsSync(directory) && !existsSync(path.join(directory, library));
+  } catch {
+    return false;
+  }
+}
 
 /** Providers known not to initialise here (shared with session workers). */
 export function knownUnavailableProviders(): string[] {
@@ -77,6 +104,15 @@ export async function createOrtSession(
   providers: readonly string[],
 ): Promise<CreatedSession> {
   const warnings: string[] = [];
+  const missing = providers.filter((provider) => !unavailableProviders.has(provider) && providerLibraryMissing(provider));
+  for (const provider of missing) unavailableProviders.add(provider);
+  if (missing.length > 0) {
+    warnings.push(
+      `ONNX execution providers ${missing.join(', ')} are not available here (their libraries are not installed with onnxruntime-node); running on ${
+        providers.some((provider) => provider !== 'cpu' && !unavailableProviders.has(provider)) ? 'the other providers' : 'cpu'
+      }.`,
+    );
+  }
   const skipped = providers.filter((provider) => unavailableProviders.has(provider));
   let wanted = providers.filter((provider) => !unavailableProviders.has(provider));
   if (wanted.length === 0) wanted = ['cpu'];

@@ -301,6 +301,10 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
           sessionPath = staged.path;
           cleanup = staged.cleanup;
         } else sessionBytes = rewritten;
+      } else if (bytes !== undefined && info !== undefined && info.externalDataLocations.length === 0) {
+        // The file was read (and checked) already: hand the same bytes to onnxruntime rather than
+        // have it read the file again. Models with external data are created from their path.
+        sessionBytes = bytes;
       }
 
       const ort = runIn === 'main' ? await importOrt() : undefined;

@@ -12,6 +12,11 @@ export interface FileSystemV1 {
   writeFile(file: string, data: Uint8Array | string): Promise<void>;
   /** Recursive listing of the files below `directory`, as POSIX paths relative to it. */
   listFiles(directory: string): Promise<string[]>;
+  /**
+   * The same listing with each entry's kind: symlinks are reported (never followed), so a caller
+   * checks only those for escapes.
+   */
+  listEntries(directory: string): Promise<{ path: string; symlink: boolean }[]>;
   /** `file`, `directory`, `symlink`, or `missing`. */
   kind(file: string): Promise<'file' | 'directory' | 'symlink' | 'missing'>;
   realPath(file: string): Promise<string>;
@@ -24,15 +29,18 @@ export interface FileSystemV1 {
   makeStagingDirectory(target: string): Promise<string>;
 }
 
-async function listFilesRecursive(root: string, relative: string, out: string[]): Promise<void> {
+async function listFilesRecursive(root: string, relative: string, out: { path: string; symlink: boolean }[]): Promise<void> {
   const entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
     if (entry.isDirectory()) await listFilesRecursive(root, child, out);
-    else out.push(child);
+    else out.push({ path: child, symlink: entry.isSymbolicLink() });
   }
 }
+
+/** Files up to this size are hashed from one read; larger ones are streamed. */
+const SMALL_FILE = 32 * 1024 * 1024;
 
 /** The Node.js implementation of {@link FileSystemV1}. */
 export const nodeFileSystem: FileSystemV1 = {
@@ -44,7 +52,12 @@ export const nodeFileSystem: FileSystemV1 = {
     await fs.writeFile(file, data);
   },
   async listFiles(directory) {
-    const out: string[] = [];
+    const out: { path: string; symlink: boolean }[] = [];
+    await listFilesRecursive(directory, '', out);
+    return out.map((entry) => entry.path);
+  },
+  async listEntries(directory) {
+    const out: { path: string; symlink: boolean }[] = [];
     await listFilesRecursive(directory, '', out);
     return out;
   },
@@ -66,6 +79,8 @@ export const nodeFileSystem: FileSystemV1 = {
     const hash = createHash('sha256');
     const handle = await fs.open(file, 'r');
     try {
+      const { size } = await handle.stat();
+      if (size <= SMALL_FILE) return hash.update(await handle.readFile()).digest('hex');
       for await (const chunk of handle.createReadStream()) hash.update(chunk as Buffer);
     } finally {
       await handle.close().catch(() => undefined);

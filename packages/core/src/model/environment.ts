@@ -40,9 +40,18 @@ function readPackageVersion(file: string, name: string): string | undefined {
 
 /**
  * The installed version of an npm package as seen from `fromDirectory` (default: the working
- * directory, then this package), or undefined when it is not installed.
+ * directory, then this package), or undefined when it is not installed. Cached per process:
+ * packages do not change under a running process.
  */
+const installedVersions = new Map<string, string | undefined>();
+
 export function installedVersion(name: string, fromDirectory: string = process.cwd()): string | undefined {
+  const key = `${fromDirectory}\0${name}`;
+  if (!installedVersions.has(key)) installedVersions.set(key, findInstalledVersion(name, fromDirectory));
+  return installedVersions.get(key);
+}
+
+function findInstalledVersion(name: string, fromDirectory: string): string | undefined {
   for (const base of [path.join(fromDirectory, 'noop.js'), fileURLToPath(import.meta.url)]) {
     const require = createRequire(base);
     try {

@@ -20,13 +20,28 @@ function isAddedByMlflow(file: string): boolean {
 
 /** Hashes every file of a model directory (MLmodel excluded), refusing symlinks that escape it. */
 export async function computeIntegrity(fileSystem: FileSystemV1, directory: string): Promise<IntegrityRecord> {
+  const entries = (await fileSystem.listEntries(directory)).filter((entry) => entry.path !== 'MLmodel' && !isAddedByMlflow(entry.path));
+  const hashes = new Array<string | undefined>(entries.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const index = next++;
+      const entry = entries[index]!;
+      // Regular files found by the listing are inside the directory; only symlinks can escape.
+      const absolute = entry.symlink ? await resolveInsideModel(fileSystem, directory, entry.path, 'file') : path.join(directory, entry.path);
+      if (entry.symlink) {
+        // A link inside the model: hash what it points to; skip links to folders and dangling links.
+        const target = await fileSystem.realPath(absolute).catch(() => undefined);
+        if (target === undefined || (await fileSystem.kind(target)) !== 'file') continue;
+      }
+      hashes[index] = await fileSystem.sha256(absolute);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, entries.length) }, worker));
   const files: Record<string, string> = {};
-  for (const file of await fileSystem.listFiles(directory)) {
-    if (file === 'MLmodel' || isAddedByMlflow(file)) continue;
-    const absolute = await resolveInsideModel(fileSystem, directory, file, 'file');
-    if ((await fileSystem.kind(absolute)) === 'directory') continue;
-    files[file] = await fileSystem.sha256(absolute);
-  }
+  entries.forEach((entry, index) => {
+    if (hashes[index] !== undefined) files[entry.path] = hashes[index]!;
+  });
   return { algorithm: 'sha256', files };
 }
 

@@ -48,6 +48,8 @@ export interface ModelLoader {
 const knownFlavorPackages: Record<string, string> = { onnx: '@jsfunc/onnx', tfjs: '@jsfunc/tfjs' };
 
 function createReader(fileSystem: FileSystemV1, directory: string): ModelReaderV1 {
+  let root: Promise<string> | undefined;
+  const inside = async (relative: string) => resolveInsideModel(fileSystem, directory, relative, 'path', await (root ??= fileSystem.realPath(directory)));
   return {
     directory,
     resolve(relative) {
@@ -56,13 +58,13 @@ function createReader(fileSystem: FileSystemV1, directory: string): ModelReaderV
       return resolvePath(directory, relative);
     },
     async readFile(relative) {
-      return fileSystem.readFile(await resolveInsideModel(fileSystem, directory, relative));
+      return fileSystem.readFile(await inside(relative));
     },
     async readText(relative) {
-      return new TextDecoder().decode(await fileSystem.readFile(await resolveInsideModel(fileSystem, directory, relative)));
+      return new TextDecoder().decode(await fileSystem.readFile(await inside(relative)));
     },
     async exists(relative) {
-      return (await fileSystem.kind(await resolveInsideModel(fileSystem, directory, relative))) !== 'missing';
+      return (await fileSystem.kind(await inside(relative))) !== 'missing';
     },
   };
 }
@@ -148,11 +150,15 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
 
       const jsFunction = readJsFunctionBlock(mlmodel);
       const envFile = jsFunction?.env ?? (mlmodel.flavors[JS_FUNCTION] ? ENVIRONMENT_FILE : undefined);
+      const reader = createReader(fileSystem, directory);
       if (envFile) {
-        const reader = createReader(fileSystem, directory);
-        if (await reader.exists(envFile)) {
+        const text = await reader.readText(envFile).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+          throw error;
+        });
+        if (text !== undefined) {
           try {
-            const saved = JSON.parse(await reader.readText(envFile)) as Partial<ModelEnvironment>;
+            const saved = JSON.parse(text) as Partial<ModelEnvironment>;
             const running: Record<string, string | undefined> = {
               '@jsfunc/core': coreVersion(),
               [flavor.packageName]: flavor.packageVersion,
@@ -170,7 +176,7 @@ export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
       const savedSignature = readSignature(mlmodel);
       const flavorModel = await flavor
         .load({
-          reader: createReader(fileSystem, directory),
+          reader,
           mlmodel,
           flavorConfig: (mlmodel.flavors[key] ?? {}) as Record<string, unknown>,
           flavorKey: key,

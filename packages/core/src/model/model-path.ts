@@ -36,7 +36,8 @@ export function assertModelRelativePath(relative: unknown, field = 'path'): stri
 
 /**
  * Resolves a model-relative path to an absolute one and checks, following symlinks, that the
- * result is still inside the model directory.
+ * result is still inside the model directory. Pass `rootRealPath` (the directory's real path) when
+ * resolving many paths of one model.
  * @throws JsfuncError `ERR_MODEL_PATH_ESCAPE`
  */
 export async function resolveInsideModel(
@@ -44,10 +45,11 @@ export async function resolveInsideModel(
   directory: string,
   relative: string,
   field = 'path',
+  rootRealPath?: string,
 ): Promise<string> {
   const clean = assertModelRelativePath(relative, field);
   const absolute = path.resolve(directory, clean);
-  const root = await fileSystem.realPath(directory);
+  const root = rootRealPath ?? (await fileSystem.realPath(directory));
   let real: string;
   try {
     real = await fileSystem.realPath(absolute);
