@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveCustomModel, saveModel, silentLogger, type LoggerV1, type SavedModel } from '@jsfunc/core';
+import { ModelSignature, Schema, TensorSpec, ColSpec, arrayType, saveCustomModel, saveModel, silentLogger, type LoggerV1, type SavedModel } from '@jsfunc/core';
+import { syntheticTextLine } from './synthetic-text-line.js';
 import { onnxFlavor } from '@jsfunc/onnx';
 import { tfjsFlavor } from '@jsfunc/tfjs';
 
@@ -32,9 +33,22 @@ export async function buildPipeline(target: string, options: { logger?: LoggerV1
       code: source,
       artifacts: { upscaler, classifier },
       metadata: { description: 'TF.js 2x super-resolution, then ONNX text orientation (0/180 degrees)' },
+      signature: pipelineSignature(),
+      inputExample: { dtype: 'float32', shape: [1, 24, 160, 3], data: syntheticTextLine(false) },
       logger,
     });
   } finally {
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/**
+ * The pipeline's signature: a float32 image batch [-1, 24, 160, 3] in; per image the angle, the
+ * confidence and both probabilities out. The server casts JSON numbers to float32 by it.
+ */
+export function pipelineSignature(): ModelSignature {
+  return new ModelSignature({
+    inputs: new Schema([new TensorSpec('float32', [-1, 24, 160, 3])]),
+    outputs: new Schema([new ColSpec('long', { name: 'angle' }), new ColSpec('double', { name: 'confidence' }), new ColSpec(arrayType('double'), { name: 'probabilities' })]),
+  });
 }

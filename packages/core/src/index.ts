@@ -45,7 +45,7 @@ export { fromModelData, tableToRecords, tensorDTypeFromNumpy, toModelData, type 
 
 // The model directory
 export { saveModel, type SaveModelOptions, type SavedModel } from './model/save-model.js';
-export { createModelLoader, loadModel, readSignature, selectFlavor, type LoadModelOptions, type ModelLoader, type ModelLoaderOptions } from './model/model-loader.js';
+export { createModelLoader, loadModel, readSignature, selectFlavor, withBuiltInFlavors, type LoadModelOptions, type ModelLoader, type ModelLoaderOptions } from './model/model-loader.js';
 export { createGenericModel, type JsfuncModel } from './model/generic-model.js';
 export { readModelInfo, type ModelInfo } from './model/read-model-info.js';
 export { readMLmodel } from './model/read-mlmodel.js';

@@ -48,5 +48,8 @@ export function onnxTypeName(dtype: TensorDTypeV1): string {
  * (`int4`, `uint4`, `bfloat16`) give undefined.
  */
 export function dtypeFromOrtType(type: string): TensorDTypeV1 | undefined {
-  return Object.hasOwn(ONNX_TYPE_NAMES, type) ? (type as TensorDTypeV1) : undefined;
+  return ORT_TYPES.get(type);
 }
+
+/** Lookup table for {@link dtypeFromOrtType} (it runs once per output per prediction). */
+const ORT_TYPES: ReadonlyMap<string, TensorDTypeV1> = new Map(Object.keys(ONNX_TYPE_NAMES).map((name) => [name, name as TensorDTypeV1]));

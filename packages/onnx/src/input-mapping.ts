@@ -67,6 +67,11 @@ function tableAsMatrix(info: OnnxValueInfo, table: TableV1): TensorV1 {
   return { dtype: target, shape: [rowCount, columns.length], data: coerceToDtype(info.name, interleaved, undefined, target) } as TensorV1;
 }
 
+/** The model's input names, for error messages only (not built on the hot path). */
+function inputNames(inputs: readonly OnnxValueInfo[]): string[] {
+  return inputs.map((info) => info.name);
+}
+
 /**
  * Maps canonical model input to the session's feeds, as MLflow's `_OnnxModelWrapper.predict`
  * does: named tensors by name; one tensor to the only input; a table's columns to inputs of the
@@ -74,7 +79,6 @@ function tableAsMatrix(info: OnnxValueInfo, table: TableV1): TensorV1 {
  */
 export function toFeeds(input: ModelDataV1, inputs: readonly OnnxValueInfo[]): Record<string, TensorV1> {
   const feeds: Record<string, TensorV1> = {};
-  const names = inputs.map((info) => info.name);
   switch (input.kind) {
     case 'tensors': {
       for (const info of inputs) {
@@ -82,8 +86,8 @@ export function toFeeds(input: ModelDataV1, inputs: readonly OnnxValueInfo[]): R
         if (tensor === undefined) {
           throw jsfuncError(
             'ERR_ONNX_INPUT_MISSING',
-            `The ONNX model requires input '${info.name}', which is missing. Inputs given: ${Object.keys(input.tensors).join(', ') || 'none'}; inputs required: ${names.join(', ')}.`,
-            { missing: info.name, expected: names, found: Object.keys(input.tensors) },
+            `The ONNX model requires input '${info.name}', which is missing. Inputs given: ${Object.keys(input.tensors).join(', ') || 'none'}; inputs required: ${inputNames(inputs).join(', ')}.`,
+            { missing: info.name, expected: inputNames(inputs), found: Object.keys(input.tensors) },
           );
         }
         feeds[info.name] = tensorFor(info, tensor);
@@ -94,8 +98,8 @@ export function toFeeds(input: ModelDataV1, inputs: readonly OnnxValueInfo[]): R
       if (inputs.length !== 1) {
         throw jsfuncError(
           'ERR_ONNX_INPUT_MAPPING',
-          `Unable to map numpy array input to the expected model input. Numpy arrays can only be used as input for MLflow ONNX models that have a single input. This model requires ${inputs.length} inputs. Please pass in data as either a dictionary or a DataFrame with the following tensors: ${names.join(', ')}.`,
-          { expected: names },
+          `Unable to map numpy array input to the expected model input. Numpy arrays can only be used as input for MLflow ONNX models that have a single input. This model requires ${inputs.length} inputs. Please pass in data as either a dictionary or a DataFrame with the following tensors: ${inputNames(inputs).join(', ')}.`,
+          { expected: inputNames(inputs) },
         );
       }
       feeds[inputs[0]!.name] = tensorFor(inputs[0]!, input.tensor);
@@ -112,8 +116,8 @@ export function toFeeds(input: ModelDataV1, inputs: readonly OnnxValueInfo[]): R
         if (column === undefined) {
           throw jsfuncError(
             'ERR_ONNX_INPUT_MISSING',
-            `The ONNX model requires input '${info.name}', which is not a column of the input table. Columns given: ${table.columns.join(', ')}; inputs required: ${names.join(', ')}.`,
-            { missing: info.name, expected: names, found: [...table.columns] },
+            `The ONNX model requires input '${info.name}', which is not a column of the input table. Columns given: ${table.columns.join(', ')}; inputs required: ${inputNames(inputs).join(', ')}.`,
+            { missing: info.name, expected: inputNames(inputs), found: [...table.columns] },
           );
         }
         feeds[info.name] = columnTensor(info, column, table.rowCount);

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JsfuncError, jsfuncError, type FlavorModelV1, type FlavorV1, type LoggerV1, type ModelDataV1 } from '@jsfunc/core';
+import { JsfuncError, jsfuncError, type FlavorModelV1, type FlavorV1, type LoggerV1, type ModelDataV1, type TensorV1 } from '@jsfunc/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { createSessionHandle, type OnnxRunIn, type OnnxSessionHandle } from './session-handle.js';
 import type { OnnxValueInfo } from './create-ort-session.js';
@@ -327,16 +327,22 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
         );
       }
       const fetches = handle.outputs.filter((output) => output.isTensor).map((output) => output.name);
+      // Decided once per model: when every output is a tensor, the session is run without a fetch list.
+      const allOutputs = skipped.length === 0;
       const native: OnnxNativeModel = { session: handle.session, inputs: handle.inputs, outputs: handle.outputs, providers: handle.providers, zipMaps, runIn, sessionOptions };
       // No signature is offered for models whose MLmodel has none: MLflow enforces no schema on
       // them either, and onnxruntime checks dtypes and shapes itself.
       let disposed = false;
       const model: FlavorModelV1<OnnxNativeModel> = {
         native,
-        async predict(input: ModelDataV1): Promise<ModelDataV1> {
-          const feeds = toFeeds(input, handle.inputs);
-          const outputs = await handle.run(feeds, fetches);
-          return fromOutputs(input, outputs, fetches, zipMaps);
+        predict(input: ModelDataV1): Promise<ModelDataV1> {
+          try {
+            const feeds = toFeeds(input, handle.inputs);
+            const running = handle.run(feeds, fetches, allOutputs);
+            return input.kind === 'table' ? running.then((outputs) => fromOutputs(input, outputs, fetches, zipMaps)) : running.then(tensorsOf);
+          } catch (error) {
+            return Promise.reject(error);
+          }
         },
         async dispose() {
           if (disposed) return;
@@ -348,6 +354,10 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
       return model;
     },
   };
+}
+
+function tensorsOf(outputs: Record<string, TensorV1>): ModelDataV1 {
+  return { kind: 'tensors', tensors: outputs };
 }
 
 function JsfuncErrorOr(error: unknown, otherwise: () => Error): Error {

@@ -18,7 +18,11 @@ export interface OnnxSessionHandle {
   readonly providers: readonly string[];
   /** The InferenceSession (main thread), or undefined when the session lives in a worker. */
   readonly session: InferenceSession | undefined;
-  run(feeds: Readonly<Record<string, TensorV1>>, fetches: readonly string[]): Promise<Record<string, TensorV1>>;
+  /**
+   * Runs the session. `fetches` names the outputs to return; `allOutputs` says that they are all
+   * of the session's outputs (onnxruntime then gets no fetch list to check, as in a bare `run(feeds)`).
+   */
+  run(feeds: Readonly<Record<string, TensorV1>>, fetches: readonly string[], allOutputs?: boolean): Promise<Record<string, TensorV1>>;
   dispose(): Promise<void>;
 }
 
@@ -69,14 +73,21 @@ async function createMainHandle(ort: OrtModule, create: CreateOptions): Promise<
     outputs: created.outputs,
     providers: created.providers,
     session,
-    async run(feeds, fetches) {
-      if (session === undefined) throw disposedError();
-      const ortFeeds: Record<string, ReturnType<typeof toOrtTensor>> = {};
-      for (const name in feeds) ortFeeds[name] = toOrtTensor(ort, feeds[name]!);
-      const results = await session.run(ortFeeds, fetches as string[]);
-      const outputs: Record<string, TensorV1> = {};
-      for (const name of fetches) outputs[name] = fromOrtTensor(name, results[name]!);
-      return outputs;
+    run(feeds, fetches, allOutputs = false) {
+      // No async wrapper here: one promise (onnxruntime's) and one `then` per prediction.
+      try {
+        if (session === undefined) throw disposedError();
+        const ortFeeds: Record<string, ReturnType<typeof toOrtTensor>> = {};
+        for (const name in feeds) ortFeeds[name] = toOrtTensor(ort, feeds[name]!);
+        const running = allOutputs ? session.run(ortFeeds) : session.run(ortFeeds, fetches as string[]);
+        return running.then((results) => {
+          const outputs: Record<string, TensorV1> = {};
+          for (const name of fetches) outputs[name] = fromOrtTensor(name, results[name]!);
+          return outputs;
+        });
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
     async dispose() {
       const current = session;

@@ -182,5 +182,6 @@ export function fromOrtTensor(name: string, tensor: { type: string; dims: readon
     const view = data as unknown as ArrayBufferView & { length: number };
     data = new Uint16Array(view.buffer, view.byteOffset, view.length);
   }
-  return { dtype, shape: [...tensor.dims], data } as TensorV1;
+  // onnxruntime-node gives each output tensor its own dims array, so it is not copied.
+  return { dtype, shape: tensor.dims as number[], data } as TensorV1;
 }

@@ -79,7 +79,9 @@ export function createGenericModel<TNative>(options: {
     return [enforced, resolvedParams];
   };
 
-  const predictData = async (data: ModelDataV1, params?: Record<string, unknown>, method = 'predict'): Promise<ModelDataV1> => {
+  // The hot path is kept to one promise from the flavor plus one `then` for the output form: the
+  // checks run synchronously, and their errors come back as rejected promises (never thrown).
+  const runData = (data: ModelDataV1, params: Record<string, unknown> | undefined, method: string): Promise<ModelDataV1> => {
     const run = methodTable[method];
     if (run === undefined) {
       throw jsfuncError(
@@ -92,9 +94,21 @@ export function createGenericModel<TNative>(options: {
     return run(input, resolvedParams);
   };
 
-  const invoke = async (method: string, input: unknown, params?: Record<string, unknown>): Promise<unknown> => {
-    const { data, form } = toModelData(input, inputSpecs);
-    return fromModelData(await predictData(data, params, method), form);
+  const predictData = (data: ModelDataV1, params?: Record<string, unknown>, method = 'predict'): Promise<ModelDataV1> => {
+    try {
+      return Promise.resolve(runData(data, params, method));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  const invoke = (method: string, input: unknown, params?: Record<string, unknown>): Promise<unknown> => {
+    try {
+      const { data, form } = toModelData(input, inputSpecs);
+      return Promise.resolve(runData(data, params, method)).then((output) => fromModelData(output, form));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   };
 
   const stream = flavorModel.predictStream;

@@ -78,7 +78,8 @@ function resolvePath(directory: string, relative: string): string {
  * installed flavor whose name or alias is a key under `flavors`.
  * @throws JsfuncError `ERR_FLAVOR_NOT_INSTALLED`, `ERR_FLAVOR_SPEC_UNSUPPORTED`
  */
-export function selectFlavor(mlmodel: MLmodel, flavors: readonly AnyFlavorV1[]): { flavor: AnyFlavorV1; key: string } {
+export function selectFlavor(mlmodel: MLmodel, givenFlavors: readonly AnyFlavorV1[]): { flavor: AnyFlavorV1; key: string } {
+  const flavors = withBuiltInFlavors(givenFlavors);
   for (const flavor of flavors) {
     if ((flavor as { specificationVersion?: unknown }).specificationVersion !== 'v1') {
       throw jsfuncError(
@@ -118,6 +119,11 @@ export function selectFlavor(mlmodel: MLmodel, flavors: readonly AnyFlavorV1[]):
   );
 }
 
+/** The given flavors plus the ones every loader has (custom code models, `js_model`). */
+export function withBuiltInFlavors(flavors: readonly AnyFlavorV1[]): readonly AnyFlavorV1[] {
+  return flavors.some((flavor) => flavor.name === CUSTOM_FLAVOR) ? flavors : [...flavors, customModelFlavor()];
+}
+
 /** Parses the signature of an MLmodel, or undefined. */
 export function readSignature(mlmodel: MLmodel): ModelSignature | undefined {
   const signature = mlmodel.signature;
@@ -137,7 +143,7 @@ export function readSignature(mlmodel: MLmodel): ModelSignature | undefined {
 export function createModelLoader(options: ModelLoaderOptions): ModelLoader {
   const fileSystem = options.fileSystem ?? nodeFileSystem;
   const logger = options.logger ?? defaultLogger;
-  const flavors = options.flavors.some((flavor) => flavor.name === CUSTOM_FLAVOR) ? options.flavors : [...options.flavors, customModelFlavor()];
+  const flavors = withBuiltInFlavors(options.flavors);
   const loader: ModelLoader = {
     flavors,
     async load<TNative>(uri: string, loadOptions: LoadModelOptions = {}): Promise<JsfuncModel<TNative>> {

@@ -393,7 +393,8 @@ function enforceColumnSchema(input: ModelDataV1, schema: Schema, logger: Warning
 function enforceTensorSpec(tensor: TensorV1, spec: TensorSpec): TensorV1 {
   const shape = tensor.shape;
   const expected = spec.shape;
-  const shapeOk = shape.length === expected.length && expected.every((dim, index) => dim === -1 || dim === shape[index]);
+  let shapeOk = shape.length === expected.length;
+  for (let index = 0; shapeOk && index < expected.length; index++) shapeOk = expected[index] === -1 || expected[index] === shape[index];
   if (!shapeOk) {
     enforcementError(`Shape of input ${pythonTuple(shape)} does not match expected shape ${pythonTuple(expected)}.`, {
       input: spec.name,
@@ -494,6 +495,18 @@ function columnToTensor(name: string | null, values: ArrayLike<unknown>, rowCoun
 function enforceTensorSchema(input: ModelDataV1, schema: Schema, logger: WarningLogger): ModelDataV1 {
   const specs = schema.inputs as readonly TensorSpec[];
   if (schema.hasInputNames()) {
+    // Fast path (the common case on the predict hot path): named tensors that are exactly the
+    // signature's inputs, nothing missing and nothing extra. Every tensor is still checked.
+    if (input.kind === 'tensors') {
+      const given = input.tensors;
+      let count = 0;
+      for (const name in given) if (Object.hasOwn(given, name)) count++;
+      if (count === specs.length && specs.every((spec) => Object.hasOwn(given, spec.name as string))) {
+        const result: Record<string, TensorV1> = {};
+        for (const spec of specs) result[spec.name as string] = enforceTensorSpec(given[spec.name as string] as TensorV1, spec);
+        return { kind: 'tensors', tensors: result };
+      }
+    }
     const names = specs.map((spec) => spec.name as string);
     let tensors: Record<string, TensorV1>;
     if (input.kind === 'tensors') tensors = { ...input.tensors };

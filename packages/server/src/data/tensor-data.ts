@@ -120,6 +120,9 @@ export function typedDataFrom(values: ArrayLike<unknown>, dtype: TensorDTypeV1):
   }
 }
 
+/** Deepest nested list read as a tensor (NumPy's limit); deeper input is refused, not recursed into. */
+export const MAX_TENSOR_RANK = 64;
+
 /**
  * Infers the shape of a nested JSON list (`[[1,2],[3,4]]` → `[2,2]`) and flattens it row-major.
  * Throws ERR_SERVER_INPUT_FORMAT for ragged lists.
@@ -131,6 +134,9 @@ export function flattenNested(value: unknown): { shape: number[]; values: unknow
     shape.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
+    if (shape.length > MAX_TENSOR_RANK) {
+      throw serverError('ERR_SERVER_INPUT_FORMAT', `Invalid input. The nested list is more than ${MAX_TENSOR_RANK} levels deep; a tensor has at most ${MAX_TENSOR_RANK} dimensions. Send a shallower nested list.`);
+    }
   }
   const values: unknown[] = [];
   const walk = (node: unknown, depth: number): void => {

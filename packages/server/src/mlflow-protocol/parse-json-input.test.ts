@@ -178,3 +178,13 @@ describe('parseInvocationJson: chat payloads (F13)', () => {
     }
   });
 });
+
+describe('parseInvocationJson: deep nesting (found by the reliability fuzz)', () => {
+  it('refuses a nested list deeper than 64 levels with ERR_SERVER_INPUT_FORMAT instead of overflowing the stack', () => {
+    const deep = `{"inputs": ${'['.repeat(100_000)}1${']'.repeat(100_000)}}`;
+    expect(() => parseInvocationJson(deep, undefined)).toThrow(expect.objectContaining({ code: 'ERR_SERVER_INPUT_FORMAT' }));
+    const rank64 = `{"inputs": ${'['.repeat(64)}1${']'.repeat(64)}}`;
+    const parsed = parseInvocationJson(rank64, undefined);
+    expect(parsed.data.kind === 'tensor' && parsed.data.tensor.shape.length).toBe(64);
+  });
+});

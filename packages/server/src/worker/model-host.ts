@@ -54,7 +54,7 @@ export function createModelHost(send: (message: FromWorkerMessage) => void): { h
         flavor: model.flavor,
         signature: model.signature?.toDict() as Record<string, unknown> | undefined,
         methods: model.methods,
-        streams: model.predictStream !== undefined,
+        streams: model.streamable,
         directory: model.directory,
         warmUp: request.warmUp ? await warmUp(model) : 'skipped',
       };
@@ -83,7 +83,7 @@ export function createModelHost(send: (message: FromWorkerMessage) => void): { h
         case 'stream': {
           const started = performance.now();
           try {
-            if (!model?.predictStream) throw new Error('This model does not stream.');
+            if (!model?.streamable) throw new Error("This model does not support predict_stream method.");
             const input = message.data.kind === 'value' ? message.data.value : fromModelData(message.data, message.data.kind === 'tensor' ? 'tensor' : message.data.kind === 'tensors' ? 'tensors' : 'columns');
             for await (const chunk of model.predictStream(input, message.params)) {
               send({ type: 'chunk', id: message.id, data: { kind: 'value', value: chunk } });

@@ -1,0 +1,15 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { loadModel, saveModel, silentLogger } from '@jsfunc/core';
+import { onnxFlavor } from '/work/main/packages/onnx/dist/index.js';
+const file = '/work/shared/fixtures/mlflow-onnx-model-2.8.1/model.onnx';
+const dir = path.join(await mkdtemp(path.join(tmpdir(), 'p-')), 'm');
+await saveModel(file, { flavor: onnxFlavor(), path: dir, logger: silentLogger });
+const model = await loadModel(dir, { flavors: [onnxFlavor()], logger: silentLogger });
+const n = +process.argv[2] || 1;
+const data = new Float32Array(n*10).fill(0.5);
+const input = { input: { dtype: 'float32', shape: [n, 10], data } };
+for (let i = 0; i < (n === 1 ? 200000 : 20000); i++) await model.predict(input);
+console.log(JSON.stringify(model.signature?.toDict()));
