@@ -7,6 +7,7 @@ import { predictCommand } from './commands/predict.js';
 import { serveCommand } from './commands/serve.js';
 import { registerBatchCommands } from '@jsfunc/batch/cli-commands';
 import { CLI_ROOT } from './flavor-packages.js';
+import { resolveCliModelUri } from './model-uri.js';
 
 /** The CLI's version (from its package.json). */
 export function cliVersion(): string {
@@ -95,6 +96,6 @@ export function createProgram(result: { code: number } = { code: 0 }): Command {
       result.code = await generateDockerfileCommand({ ...options, cliVersion: cliVersion() });
     });
 
-  registerBatchCommands(program, { flavorCwd: CLI_ROOT });
+  registerBatchCommands(program, { flavorCwd: CLI_ROOT, resolveModelUri: resolveCliModelUri });
   return program;
 }

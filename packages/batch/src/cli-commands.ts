@@ -31,6 +31,11 @@ function collect(value: string, previous: string[] = []): string[] {
 export interface BatchCommandOptions {
   /** Directory whose installed flavor packages load models (default: the working directory). */
   flavorCwd?: string;
+  /**
+   * Turns a model URI (`runs:/`, `models:/`) into a local directory before scoring; each worker
+   * machine resolves it itself (the CLI passes @jsfunc/tracking's MLflow resolver).
+   */
+  resolveModelUri?: (uri: string) => Promise<string>;
 }
 
 /** Builds the scorer spec from the shared command-line flags. */
@@ -53,6 +58,12 @@ function scorerFromFlags(flags: ScorerFlags, options: BatchCommandOptions = {}):
     ...(flags.dtype ? { dtype: flags.dtype } : {}),
     ...(flags.predictionColumn ? { predictionColumn: flags.predictionColumn } : {}),
   };
+}
+
+/** Resolves the scorer's model URI to a local directory with the host's resolver, if any. */
+async function resolveScorer(scorer: ScorerSpec, options: BatchCommandOptions): Promise<ScorerSpec> {
+  if (!('model' in scorer) || options.resolveModelUri === undefined) return scorer;
+  return { ...scorer, model: await options.resolveModelUri(scorer.model) };
 }
 
 function addScorerOptions(command: Command): Command {
@@ -101,6 +112,8 @@ export function registerBatchCommands(program: Command, options: BatchCommandOpt
       .option('--no-progress', 'never draw the progress bar'),
   ).action(async (flags: ScorerFlags & Record<string, unknown>) => {
     try {
+      // The driver hands the model URI itself to the workers (each machine resolves it); the local
+      // engine resolves it here, once.
       const scorer = scorerFromFlags(flags, options);
       const common = {
         input: flags.input as string[],
@@ -125,7 +138,7 @@ export function registerBatchCommands(program: Command, options: BatchCommandOpt
         });
         process.stdout.write(`${JSON.stringify(summary)}\n`);
       } else if (flags.engine === 'local') {
-        const summary = await scoreFiles({ ...common, scorer, workers: flags.workers as number, chunkSize: flags.chunkSize as number });
+        const summary = await scoreFiles({ ...common, scorer: await resolveScorer(scorer, options), workers: flags.workers as number, chunkSize: flags.chunkSize as number });
         process.stdout.write(`${JSON.stringify(summary)}\n`);
       } else {
         throw batchError('ERR_BATCH_OPTIONS_INVALID', `Expected --engine local or bullmq; found "${String(flags.engine)}".`);
@@ -152,7 +165,7 @@ export function registerBatchCommands(program: Command, options: BatchCommandOpt
       const json = flags.json === true;
       const handle = await runBullmqWorker({
         redis: flags.redis as string,
-        scorer: scorerFromFlags(flags, options),
+        scorer: await resolveScorer(scorerFromFlags(flags, options), options),
         queue: flags.queue as string,
         concurrency: flags.concurrency as number,
         lockDuration: flags.lockDuration as number,

@@ -104,7 +104,10 @@ try {
         async () => (await loadModel(directory, { flavors: [onnxFlavor()], logger: silentLogger })).dispose(),
         { rounds: loads, perRound: 1 },
       ),
-      spec.targets ? 1.1 : undefined,
+      // The load target is also judged on ppocr-cls: on the tiny linear model the raw load is under
+      // 1 ms, so jsfunc's fixed cost (MLmodel YAML, integrity hashes, file reads; see the
+      // 'wall-raw ms' column) dominates the ratio; on a realistic model it must stay within 1.10x.
+      1.1,
     );
   }
 } finally {

@@ -1,3 +1,4 @@
+import { resolveCliModelUri } from '../model-uri.js';
 import { readModelInfo } from '@jsfunc/core';
 
 /** Options of `jsfunc models info`. */
@@ -8,7 +9,7 @@ export interface InfoCommandOptions {
 
 /** `jsfunc models info`: flavors, signature, environment and integrity, without loading the model. */
 export async function infoCommand(options: InfoCommandOptions, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  const info = await readModelInfo(options.model);
+  const info = await readModelInfo(await resolveCliModelUri(options.model));
   const signature = info.signature?.toDict() as Record<string, unknown> | undefined;
   const summary = {
     directory: info.directory,

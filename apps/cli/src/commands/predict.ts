@@ -1,3 +1,4 @@
+import { resolveCliModelUri } from '../model-uri.js';
 import { createModelLoader, importFlavorPackages } from '@jsfunc/core';
 import { parseInvocationCsv, parseInvocationJson, parseSignatureView, serializePredictions, stringifyJson } from '@jsfunc/server';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -26,7 +27,7 @@ async function readStdin(): Promise<string> {
 export async function predictCommand(options: PredictCommandOptions): Promise<number> {
   const flavors = cliFlavors(options.flavorsFrom);
   const loader = createModelLoader({ flavors: await importFlavorPackages(flavors.packages, { cwd: flavors.cwd }), verifyIntegrity: options.verifyIntegrity });
-  const model = await loader.load(options.model);
+  const model = await loader.load(await resolveCliModelUri(options.model));
   try {
     const text = options.input && options.input !== '-' ? await readFile(options.input, 'utf8') : await readStdin();
     const signature = parseSignatureView(model.signature?.toDict());

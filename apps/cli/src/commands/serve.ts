@@ -1,3 +1,4 @@
+import { resolveCliModelUri } from '../model-uri.js';
 import { createServer, type ServeModelOptions } from '@jsfunc/server';
 import { cliFlavors } from '../flavor-packages.js';
 
@@ -45,9 +46,11 @@ export async function serveCommand(options: ServeCommandOptions): Promise<number
         maxQueueSize: positiveInteger(options.batchQueue, '--batch-queue'),
       }
     : false;
-  const models: ServeModelOptions[] = parseModelArguments(options.model).map(({ name, uri }) => ({
+  const parsed = parseModelArguments(options.model);
+  const localUris = await Promise.all(parsed.map(({ uri }) => resolveCliModelUri(uri)));
+  const models: ServeModelOptions[] = parsed.map(({ name }, index) => ({
     name,
-    uri,
+    uri: localUris[index]!,
     workers: Math.max(1, positiveInteger(options.workers, '--workers')),
     isolation: options.isolation ?? 'auto',
     batching,
