@@ -7,6 +7,7 @@ const session = await ort.InferenceSession.create(`${modelPath}/model.onnx`);
 const app = Fastify();
 app.post('/invocations', async (request) => {
   const rows = request.body.inputs.input;
+  // (same model and same JSON in / JSON out as jsfunc's MLflow protocol)
   const tensor = new ort.Tensor('float32', Float32Array.from(rows.flat()), [rows.length, rows[0].length]);
   const output = await session.run({ input: tensor });
   const variable = output.variable;

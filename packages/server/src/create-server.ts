@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { discoverFlavors } from '@jsfunc/core';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { serverError } from './errors/server-error.js';
 import { httpErrorBody } from './errors/http-error-body.js';
 import { createMetrics, type ServerMetrics } from './metrics/create-metrics.js';
@@ -86,6 +86,13 @@ export async function createServer(options: CreateServerOptions): Promise<Jsfunc
     requestTimeout: 0,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // errors fastify raises before routing (a URL that does not decode, such as `/%`) get the
+    // same JSON error body as every other reject
+    frameworkErrors: (error, request, reply) => {
+      const protocol = request.url.startsWith('/v2') ? 'oip' : 'mlflow';
+      const { status, body } = httpErrorBody(error, protocol);
+      void (reply as unknown as FastifyReply).code(status).type('application/json').send(JSON.stringify(body));
+    },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));

@@ -109,4 +109,14 @@ describe('malformed bodies to every route', () => {
     const ok = await fetch(`${base}/models/typed/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"inputs": {"x": [[1, 2]]}}' });
     expect(ok.status).toBe(200);
   });
+
+  it('a URL that does not decode (/%) answers 400 with the protocol\'s JSON error body (found by the reliability fuzz)', async () => {
+    const mlflow = await fetch(`${base}/%`);
+    expect(mlflow.status).toBe(400);
+    expect(mlflow.headers.get('content-type')).toContain('application/json');
+    expect(await mlflow.json()).toMatchObject({ error_code: 'BAD_REQUEST', message: expect.any(String) });
+    const oip = await fetch(`${base}/v2/models/%E0%A4%A`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(oip.status).toBe(400);
+    expect(await oip.json()).toEqual({ error: expect.any(String) });
+  });
 });

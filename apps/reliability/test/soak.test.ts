@@ -1,0 +1,132 @@
+/**
+ * Soak: SOAK_REQUESTS (default 200 000) requests per model at 64 concurrent keep-alive clients
+ * against `jsfunc models serve` serving the MLflow 2.8.1 ONNX model (worker thread) and a tiny
+ * TF.js model built and saved here with @jsfunc/tfjs (worker process). After a warm-up we read
+ * the resident memory (VmRSS) of the server and of the TF.js worker process, their open file
+ * descriptors (/proc/<pid>/fd), and the TF.js engine's live tensor count in the worker (through a
+ * test-only preload, probe/worker-probe.mjs, that answers SIGUSR2); at the end they must be flat:
+ * RSS within 10 %, no more fds, no more tensors, every answer a 200 with the right numbers.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MLFLOW_ONNX, jsonOf, keepAliveAgent, openFds, residentKib, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids, type ServeProcess } from '../src/index.js';
+
+const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 200_000);
+const WARM_UP = Number(process.env.SOAK_WARM_UP ?? 10_000);
+const CONCURRENCY = 64;
+const PROBE = fileURLToPath(new URL('../probe/worker-probe.mjs', import.meta.url));
+
+let work: Awaited<ReturnType<typeof temporaryDirectory>>;
+let server: ServeProcess;
+let probeDirectory: string;
+
+beforeAll(async () => {
+  work = await temporaryDirectory('jsfunc-soak-');
+  const tiny = await saveTinyTfjsModel(path.join(work.path, 'tiny'));
+  probeDirectory = path.join(work.path, 'probe');
+  await mkdir(probeDirectory);
+  server = await startServe(['-m', `lin=${MLFLOW_ONNX}`, '-m', `tiny=${tiny}`], {
+    env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${PROBE}`.trim(), JSFUNC_PROBE_DIR: probeDirectory },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await work?.remove();
+});
+
+/** The TF.js engine's live tensors in a worker process, read through the SIGUSR2 probe. */
+async function liveTensors(pid: number): Promise<number> {
+  const file = path.join(probeDirectory, `${pid}.json`);
+  const asked = Date.now();
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      const report = JSON.parse(await readFile(file, 'utf8')) as { time: number; tfjs: { numTensors: number } | null };
+      if (report.time >= asked) {
+        if (!report.tfjs) throw new Error(`worker ${pid} has no TF.js engine`);
+        return report.tfjs.numTensors;
+      }
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
+    }
+  }
+  throw new Error(`worker ${pid} did not answer the probe`);
+}
+
+interface Snapshot {
+  serverRssKib: number;
+  serverFds: number;
+  workers: Array<{ pid: number; rssKib: number; fds: number; tensors: number }>;
+}
+
+async function snapshot(): Promise<Snapshot> {
+  await new Promise((r) => setTimeout(r, 500)); // let in-flight work and GC settle
+  const workers = [];
+  for (const pid of workerPids(server.pid)) workers.push({ pid, rssKib: residentKib(pid), fds: openFds(pid), tensors: await liveTensors(pid) });
+  return { serverRssKib: residentKib(server.pid), serverFds: openFds(server.pid), workers };
+}
+
+const BODIES = {
+  lin: { path: '/models/lin/invocations', body: JSON.stringify({ inputs: [Array(10).fill(1)] }), check: (json: any) => Math.abs(json.predictions.variable[0][0] - 1373.035) < 1e-2 },
+  tiny: { path: '/models/tiny/invocations', body: JSON.stringify({ inputs: [[0.1, 0.2, 0.3, 0.4]] }), check: (json: any) => json.predictions.dense_Dense2?.[0]?.length === 3 },
+};
+
+/** Sends `count` requests with 64 in flight over one keep-alive agent; returns failures and the rate. */
+async function hammer(model: keyof typeof BODIES, count: number): Promise<{ failures: string[]; seconds: number }> {
+  const { path: route, body, check } = BODIES[model];
+  const agent = keepAliveAgent(CONCURRENCY);
+  const failures: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const index = next++;
+        try {
+          const answer = await send({ port: server.port }, agent, { method: 'POST', path: route, headers: { 'content-type': 'application/json' }, body });
+          if (answer.status !== 200 || (index % 997 === 0 && !check(jsonOf(answer)))) failures.push(`${answer.status} ${answer.body.toString().slice(0, 200)}`);
+        } catch (error) {
+          failures.push((error as Error).message);
+        }
+      }
+    }),
+  );
+  agent.destroy();
+  return { failures, seconds: (performance.now() - started) / 1000 };
+}
+
+describe(`soak: ${REQUESTS} requests per model at ${CONCURRENCY} concurrent clients`, () => {
+  for (const model of ['lin', 'tiny'] as const) {
+    it(`${model === 'lin' ? 'ONNX (MLflow 2.8.1 model, worker thread)' : 'TF.js (tiny LayersModel, worker process)'}: RSS flat within 10 %, no fd or tensor growth`, async () => {
+      const warm = await hammer(model, WARM_UP);
+      expect(warm.failures).toEqual([]);
+      const before = await snapshot();
+      const run = await hammer(model, REQUESTS);
+      const after = await snapshot();
+      const summary = {
+        model,
+        requests: REQUESTS,
+        seconds: Number(run.seconds.toFixed(1)),
+        perSecond: Math.round(REQUESTS / run.seconds),
+        serverRssMiB: [before.serverRssKib, after.serverRssKib].map((k) => Number((k / 1024).toFixed(1))),
+        serverFds: [before.serverFds, after.serverFds],
+        workers: before.workers.map((w, i) => ({ pid: w.pid, rssMiB: [w.rssKib, after.workers[i]?.rssKib ?? NaN].map((k) => Number((k / 1024).toFixed(1))), fds: [w.fds, after.workers[i]?.fds], tensors: [w.tensors, after.workers[i]?.tensors] })),
+      };
+      console.log(`[soak] ${JSON.stringify(summary)}`);
+      expect(run.failures.slice(0, 5)).toEqual([]);
+      expect(run.failures.length).toBe(0);
+      expect(after.serverRssKib).toBeLessThanOrEqual(before.serverRssKib * 1.1);
+      expect(after.serverFds).toBeLessThanOrEqual(before.serverFds);
+      expect(after.workers.map((w) => w.pid)).toEqual(before.workers.map((w) => w.pid)); // no worker died and was replaced
+      for (const [i, worker] of after.workers.entries()) {
+        expect(worker.rssKib).toBeLessThanOrEqual(before.workers[i]!.rssKib * 1.1);
+        expect(worker.fds).toBeLessThanOrEqual(before.workers[i]!.fds);
+        expect(worker.tensors).toBe(before.workers[i]!.tensors);
+      }
+    }, 600_000);
+  }
+});
