@@ -115,9 +115,10 @@ describe('jsfunc models package killed with SIGKILL mid-save', () => {
     for (const delay of [300, 600, 800, 1000, 1200, 1400, 1700, 2200]) {
       const target = path.join(work.path, `killed-${delay}`);
       const child = spawn(process.execPath, [CLI, 'models', 'package', '--flavor', 'tfjs', '--source', EMOTION_TFJS, '--output', target], { stdio: 'ignore' });
+      const exited = new Promise((r) => child.once('exit', r));
       await new Promise((r) => setTimeout(r, delay));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       if (!existsSync(target)) {
         outcomes.push(`${delay}ms: absent`);
         continue;

@@ -39,6 +39,15 @@ async function listFilesRecursive(root: string, relative: string, out: { path: s
   }
 }
 
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Files up to this size are hashed from one read; larger ones are streamed. */
 const SMALL_FILE = 32 * 1024 * 1024;
 
@@ -103,7 +112,15 @@ export const nodeFileSystem: FileSystemV1 = {
   async makeStagingDirectory(target) {
     const parent = path.dirname(path.resolve(target));
     await fs.mkdir(parent, { recursive: true });
-    const staging = path.join(parent, `.${path.basename(target)}.jsfunc-staging-${randomBytes(6).toString('hex')}`);
+    const prefix = `.${path.basename(target)}.jsfunc-staging-`;
+    // Staging folders of saves whose process died (SIGKILL, power loss) are removed here.
+    for (const entry of await fs.readdir(parent)) {
+      const pid = entry.startsWith(prefix) ? Number(entry.slice(prefix.length).split('-')[0]) : Number.NaN;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processIsAlive(pid)) {
+        await fs.rm(path.join(parent, entry), { recursive: true, force: true });
+      }
+    }
+    const staging = path.join(parent, `${prefix}${process.pid}-${randomBytes(6).toString('hex')}`);
     await fs.mkdir(staging);
     return staging;
   },

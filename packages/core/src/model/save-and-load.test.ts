@@ -148,6 +148,11 @@ describe('saveModel', () => {
     const entries = await readdir(parent);
     expect(entries).toContain('flavor-is-writing');
     expect(entries).not.toContain('model');
+    // The dead save's staging folder is beside the target; the next save of that target removes it.
+    expect(entries.filter((entry) => entry.startsWith('.model.jsfunc-staging-'))).toHaveLength(1);
+    await saveModel({ scale: 1, offset: 0 }, { flavor: createJsonFlavor(), path: target, logger: silentLogger });
+    expect((await readdir(parent)).filter((entry) => entry.startsWith('.model.jsfunc-staging-'))).toEqual([]);
+    await rm(target, { recursive: true });
     const error = await loadModel(target, { flavors: [createJsonFlavor()], logger: silentLogger }).catch((caught: unknown) => caught);
     expect(JsfuncError.isInstance(error, 'ERR_MODEL_NOT_FOUND')).toBe(true);
   }, 30_000);

@@ -47,13 +47,17 @@ export function numberToHalf(value: number): number {
   return (sign | (exponent << 10) | (mantissa >> 13)) + ((mantissa >> 12) & 1);
 }
 
+/**
+ * Casts one JSON value to a number. A value that cannot be cast is ERR_SERVER_SCHEMA_CAST with
+ * `details.value` and `details.dtype`, so a protocol can word the error its own way.
+ */
 function toNumber(value: unknown, dtype: TensorDTypeV1): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
   if (value === null && (dtype === 'float32' || dtype === 'float64' || dtype === 'float16')) return Number.NaN;
-  throw serverError('ERR_SERVER_SCHEMA_CAST', `Cannot convert ${JSON.stringify(value)} to ${dtype}: expected a number.`);
+  throw serverError('ERR_SERVER_SCHEMA_CAST', `Cannot convert ${JSON.stringify(value)} to ${dtype}: expected a number.`, { value, dtype });
 }
 
 function toBigInt(value: unknown, dtype: TensorDTypeV1): bigint {
@@ -61,7 +65,7 @@ function toBigInt(value: unknown, dtype: TensorDTypeV1): bigint {
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return BigInt(value.trim());
   const number = toNumber(value, dtype);
   if (!Number.isFinite(number)) {
-    throw serverError('ERR_SERVER_SCHEMA_CAST', `Cannot convert ${JSON.stringify(value)} to ${dtype}: expected a finite integer.`);
+    throw serverError('ERR_SERVER_SCHEMA_CAST', `Cannot convert ${JSON.stringify(value)} to ${dtype}: expected a finite integer.`, { value, dtype });
   }
   return BigInt(Math.trunc(number));
 }

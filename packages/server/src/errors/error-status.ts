@@ -17,6 +17,7 @@ export const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   ERR_SERVER_INVALID_JSON: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
   ERR_SERVER_INPUT_FORMAT: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
   ERR_SERVER_CSV_PARSE: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
+  ERR_SERVER_PARQUET_PARSE: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
   ERR_SERVER_SCHEMA_CAST: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
   ERR_SERVER_OIP_REQUEST: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
   ERR_SERVER_UNSUPPORTED_MEDIA_TYPE: { status: 415, mlflowErrorCode: 'BAD_REQUEST' },
@@ -31,9 +32,10 @@ export const ERROR_STATUS_TABLE: Readonly<Record<string, ErrorStatus>> = {
   ERR_SERVER_NOT_IMPLEMENTED: { status: 501, mlflowErrorCode: 'NOT_IMPLEMENTED' },
   ERR_SERVER_WORKER_CRASHED: { status: 500, mlflowErrorCode: 'INTERNAL_ERROR' },
   ERR_SERVER_PREDICT_FAILED: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
-  // core errors raised while scoring
-  ERR_SCHEMA_ENFORCEMENT: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
-  ERR_PARAMS_INVALID: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
+  // core errors raised while scoring; MLflow raises schema and params enforcement failures as
+  // MlflowException(INVALID_PARAMETER_VALUE), answered 400 without a stack trace
+  ERR_SCHEMA_ENFORCEMENT: { status: 400, mlflowErrorCode: 'INVALID_PARAMETER_VALUE' },
+  ERR_PARAMS_INVALID: { status: 400, mlflowErrorCode: 'INVALID_PARAMETER_VALUE' },
   ERR_INPUT_INVALID: { status: 400, mlflowErrorCode: 'BAD_REQUEST' },
   ERR_METHOD_NOT_FOUND: { status: 404, mlflowErrorCode: 'RESOURCE_DOES_NOT_EXIST' },
   ERR_MODEL_DISPOSED: { status: 503, mlflowErrorCode: 'TEMPORARILY_UNAVAILABLE' },

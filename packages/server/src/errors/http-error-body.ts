@@ -14,7 +14,10 @@ function codeOf(error: unknown): string | undefined {
 /**
  * Status and body for an error. Errors thrown by a model while predicting (`fromModel`) that the
  * table does not know are the caller's input the model could not score: MLflow answers those with
- * 400 BAD_REQUEST and a stack trace, and so do we, on both protocols.
+ * 400 BAD_REQUEST and a stack trace, and so do we, on both protocols. Schema and params
+ * enforcement failures are 400 INVALID_PARAMETER_VALUE without a stack trace, as in MLflow.
+ * MLflow-protocol bodies are always JSON `{"error_code", "message", "jsfunc_code"?, ...}`, even
+ * where `mlflow models serve` answers `text/plain` (its 415s): same status and message text.
  */
 export function httpErrorBody(
   error: unknown,
@@ -42,6 +45,8 @@ export function httpErrorBody(
   if (code !== undefined && code.startsWith('ERR_')) body.jsfunc_code = code;
   const extra = JsfuncError.isInstance(error) ? (error.details as { extra?: Record<string, unknown> }).extra : undefined;
   if (extra) Object.assign(body, extra);
-  if (fromModel && error instanceof Error) body.stack_trace = error.stack ?? message;
+  // MLflow attaches a stack trace to errors from the model's code, not to its own enforcement
+  // errors (INVALID_PARAMETER_VALUE)
+  if (fromModel && error instanceof Error && mlflowCode !== 'INVALID_PARAMETER_VALUE') body.stack_trace = error.stack ?? message;
   return { status: httpStatus, body };
 }

@@ -57,7 +57,7 @@ export function frameFromColumns(columns: Readonly<Record<string, unknown>>): Ra
     if (rowCount !== undefined && list.length !== rowCount) {
       throw serverError(
         'ERR_SERVER_INPUT_FORMAT',
-        'Failed to parse data as TF serving input. The length of values for each input/column name are not the same',
+        'Invalid input. The length of values for each input/column name are not the same',
       );
     }
     rowCount = list.length;

@@ -48,6 +48,60 @@ describe('parseInvocationJson: malformed bodies (F1-F4)', () => {
   });
 });
 
+const FIELDS = "{'dataframe_records', 'dataframe_split', 'inputs', 'instances'}";
+const CHANGE_INFO =
+  "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
+const messageOf = (body: string, signature?: Parameters<typeof parseInvocationJson>[1]): string => {
+  try {
+    parseInvocationJson(body, signature);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error(`${body} was accepted`);
+};
+
+describe("parseInvocationJson: MLflow 3.17's message texts, word for word", () => {
+  it('a JSON list or scalar at the top level', () => {
+    expect(messageOf('[[1, 2]]')).toBe(`Invalid input. The input must be a JSON dictionary with exactly one of the input fields ${FIELDS}. Received a list.`);
+    expect(messageOf('"abc"')).toBe(
+      `Invalid input. The input must be a JSON dictionary with exactly one of the input fields ${FIELDS}. Received unexpected input type '<class 'str'>.`,
+    );
+    expect(messageOf('3')).toContain("Received unexpected input type '<class 'int'>.");
+    expect(messageOf('3.0')).toContain("Received unexpected input type '<class 'float'>.");
+    expect(messageOf('null')).toContain("Received unexpected input type '<class 'NoneType'>.");
+  });
+
+  it('no input field, or two: no "Invalid input." prefix, the fields found in request order, the full IMPORTANT note', () => {
+    expect(messageOf('{"rows": [[1]]}')).toBe(
+      `The input must be a JSON dictionary with exactly one of the input fields ${FIELDS}. Received dictionary with input fields: []. ${CHANGE_INFO}`,
+    );
+    expect(messageOf('{"inputs": [[1]], "instances": [[1]]}')).toContain("Received dictionary with input fields: ['inputs', 'instances']. IMPORTANT:");
+    expect(messageOf('{"instances": [[1]], "inputs": [[1]]}')).toContain("Received dictionary with input fields: ['instances', 'inputs']. IMPORTANT:");
+  });
+
+  it('dataframe_records and dataframe_split of the wrong type', () => {
+    expect(messageOf('{"dataframe_records": {"a": 1}}')).toBe('Invalid input. Dataframe records format must be a list of records. Got dictionary.');
+    expect(messageOf('{"dataframe_records": "x"}')).toBe("Invalid input. Dataframe records format must be a list of records. Got type <class 'str'>.");
+    expect(messageOf('{"dataframe_split": [[1]]}')).toBe('Invalid input. Dataframe split format must be a dictionary. Got list.');
+    expect(messageOf('{"dataframe_split": 3}')).toBe("Invalid input. Dataframe split format must be a dictionary. Got type <class 'int'>.");
+    expect(messageOf('{"dataframe_split": {"y": 1, "x": 2}}')).toBe(
+      "Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {'x', 'y'}.'",
+    );
+  });
+
+  it("values numpy cannot cast to the signature's dtype are numpy's messages", () => {
+    const signature = parseSignatureView({ inputs: JSON.stringify([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 2] } }]) });
+    expect(messageOf('{"inputs": [["x", "x"]]}', signature)).toBe("Invalid input. could not convert string to float: 'x'");
+    expect(messageOf('{"instances": [[1, "it\'s"]]}', signature)).toBe('Invalid input. could not convert string to float: "it\'s"');
+    expect(messageOf('{"inputs": [[1, {"a": 1}]]}', signature)).toBe("Invalid input. float() argument must be a string or a real number, not 'dict'");
+    const ints = parseSignatureView({ inputs: JSON.stringify([{ type: 'tensor', 'tensor-spec': { dtype: 'int64', shape: [-1] } }]) });
+    expect(messageOf('{"inputs": ["x"]}', ints)).toBe("Invalid input. invalid literal for int() with base 10: 'x'");
+    expect(messageOf('{"inputs": [null]}', ints)).toBe(
+      "Invalid input. int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
+    );
+  });
+});
+
 describe('parseInvocationJson: formats (F8, F9)', () => {
   it('F9: records keep strings as strings and numbers as numbers', () => {
     const body = { dataframe_records: [{ zip: '95120', cost: 10.45, score: 8 }, { zip: '95128', cost: 23.0, score: 0 }] };

@@ -2,6 +2,7 @@ import type { ModelDataV1, TensorV1 } from '@jsfunc/core';
 import { serverError } from '../errors/server-error.js';
 import { tensorFromNested } from '../data/tensor-data.js';
 import { frameFromColumns, frameFromRecords, frameFromRows, frameToModelData, type RawFrame } from './frame.js';
+import { numpyCastMessage, pythonClassOf, pythonStringList, pythonStringSet } from './python-text.js';
 import type { SchemaView, SignatureView } from './signature-view.js';
 
 /** An `/invocations` request, parsed into the canonical model input. */
@@ -19,12 +20,18 @@ export const INPUT_FIELDS = ['dataframe_split', 'dataframe_records', 'instances'
 /** Top-level keys that mark a chat-style (unified LLM) payload. */
 export const LLM_KEYS = ['messages', 'prompt', 'input'] as const;
 
-const SCHEMA_CHANGE_NOTE =
-  'IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model\'s requirements file to specify an older version of MLflow (for example, change the \'mlflow\' requirement specifier to \'mlflow==1.30.0\').';
+/**
+ * MLflow's `SCORING_PROTOCOL_CHANGE_INFO`, appended to the "exactly one input field" and the
+ * content-type-parameter errors (word for word, MLflow 3.17).
+ */
+export const SCORING_PROTOCOL_CHANGE_INFO =
+  "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
 
-function fieldsText(): string {
-  return `{${INPUT_FIELDS.map((f) => `'${f}'`).join(', ')}}`;
-}
+/**
+ * MLflow's `REQUIRED_INPUT_FORMAT`. MLflow prints its field set in (per-process random) hash order;
+ * jsfunc prints it sorted.
+ */
+const REQUIRED_INPUT_FORMAT = `The input must be a JSON dictionary with exactly one of the input fields ${pythonStringSet(INPUT_FIELDS)}`;
 
 function describeType(value: unknown): string {
   if (Array.isArray(value)) return 'list';
@@ -57,16 +64,18 @@ export function parseJsonText(text: string): unknown {
 }
 
 function parseSplit(value: unknown, schema: SchemaView | undefined): ModelDataV1 {
-  if (!isRecord(value)) throw badRequest(`Invalid input. Dataframe split format must be a dictionary. Got ${describeType(value)}.`);
+  if (!isRecord(value)) {
+    throw badRequest(`Invalid input. Dataframe split format must be a dictionary. Got ${Array.isArray(value) ? 'list' : `type ${pythonClassOf(value)}`}.`);
+  }
   const extra = Object.keys(value).filter((key) => !['data', 'columns', 'index'].includes(key));
   if (!('data' in value) || extra.length > 0) {
     throw badRequest(
-      `Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got ${JSON.stringify(Object.keys(value))}.'`,
+      `Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got ${pythonStringSet(Object.keys(value))}.'`,
     );
   }
   const rows = value.data;
   const invalid = (reason: string): Error =>
-    badRequest(`Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '${reason}'`);
+    badRequest(`Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '${reason}'`);
   if (!Array.isArray(rows)) throw invalid('data must be a list of rows');
   if (value.columns !== undefined && !Array.isArray(value.columns)) throw invalid('columns must be a list');
   if (value.index !== undefined) {
@@ -86,7 +95,7 @@ function parseSplit(value: unknown, schema: SchemaView | undefined): ModelDataV1
 
 function parseRecords(value: unknown, schema: SchemaView | undefined): ModelDataV1 {
   if (!Array.isArray(value)) {
-    throw badRequest(`Dataframe records format must be a list of records. Got ${describeType(value)}.`);
+    throw badRequest(`Invalid input. Dataframe records format must be a list of records. Got ${isRecord(value) ? 'dictionary' : `type ${pythonClassOf(value)}`}.`);
   }
   if (!value.every(isRecord)) {
     throw badRequest('Invalid input. Dataframe records format must be a list of records: every row must be a JSON object.');
@@ -94,12 +103,23 @@ function parseRecords(value: unknown, schema: SchemaView | undefined): ModelData
   return frameToModelData(frameFromRecords(value), schema);
 }
 
+/** numpy's cast: a value it cannot cast is MLflow's `Invalid input. <numpy's message>`. */
+function castTensor(value: unknown, dtype?: TensorV1['dtype']): TensorV1 {
+  try {
+    return tensorFromNested(value, dtype);
+  } catch (error) {
+    const details = (error as { details?: { value?: unknown; dtype?: unknown } }).details;
+    if ((error as { code?: unknown }).code !== 'ERR_SERVER_SCHEMA_CAST' || typeof details?.dtype !== 'string') throw error;
+    throw serverError('ERR_SERVER_SCHEMA_CAST', `Invalid input. ${numpyCastMessage(details.value, details.dtype)}`, {}, error);
+  }
+}
+
 function tensorForSpec(value: unknown, schema: SchemaView | undefined, name?: string): TensorV1 {
   if (schema?.kind === 'tensors') {
     const spec = name === undefined ? schema.tensors[0] : schema.tensors.find((t) => t.name === name);
-    return tensorFromNested(value, spec?.dtype);
+    return castTensor(value, spec?.dtype);
   }
-  return tensorFromNested(value);
+  return castTensor(value);
 }
 
 function parseTensorServing(value: unknown, schema: SchemaView | undefined, field: 'instances' | 'inputs'): ModelDataV1 {
@@ -110,7 +130,7 @@ function parseTensorServing(value: unknown, schema: SchemaView | undefined, fiel
     for (const row of value as Record<string, unknown>[]) {
       const keys = Object.keys(row);
       if (keys.length !== Object.keys(columns).length || keys.some((k) => !(k in columns))) {
-        throw badRequest('Failed to parse data as TF serving input. The length of values for each input/column name are not the same');
+        throw badRequest('Invalid input. The length of values for each input/column name are not the same');
       }
       for (const key of keys) columns[key]!.push(row[key]);
     }
@@ -119,7 +139,7 @@ function parseTensorServing(value: unknown, schema: SchemaView | undefined, fiel
   if (isRecord(value)) {
     if (schema?.kind === 'tensors' && schema.tensors.length > 0 && schema.tensors.every((t) => t.name === undefined)) {
       throw badRequest(
-        'Failed to parse input data. This model contains an un-named  model signature which expects a single n-dimensional array or a single value as input, however, an input of type dict was found.',
+        "Invalid input. Failed to parse input data. This model contains an un-named  model signature which expects a single n-dimensional array or a single value as input, however, an input of type <class 'dict'> was found.",
       );
     }
     if (schema?.kind === 'columns') return frameToModelData(frameFromColumns(value), schema);
@@ -153,7 +173,9 @@ export function parseInvocationJson(text: string, signature: SignatureView | und
   const body = parseJsonText(text);
   if (!isRecord(body)) {
     throw badRequest(
-      `Invalid input. The input must be a JSON dictionary with exactly one of the input fields ${fieldsText()}. Received a ${describeType(body)}. ${SCHEMA_CHANGE_NOTE}`,
+      Array.isArray(body)
+        ? `Invalid input. ${REQUIRED_INPUT_FORMAT}. Received a list.`
+        : `Invalid input. ${REQUIRED_INPUT_FORMAT}. Received unexpected input type '${pythonClassOf(body, text)}.`,
     );
   }
   if (LLM_KEYS.some((key) => key in body)) {
@@ -170,11 +192,10 @@ export function parseInvocationJson(text: string, signature: SignatureView | und
         : { kind: 'value', value: data };
     return { data: input, params, unwrapped: true };
   }
-  const present = INPUT_FIELDS.filter((field) => field in body);
+  // listed in the order the request gives them, as MLflow lists them
+  const present = Object.keys(body).filter((key): key is (typeof INPUT_FIELDS)[number] => (INPUT_FIELDS as readonly string[]).includes(key));
   if (present.length !== 1) {
-    throw badRequest(
-      `Invalid input. The input must be a JSON dictionary with exactly one of the input fields ${fieldsText()}. Received dictionary with input fields: ${JSON.stringify(present)}. ${SCHEMA_CHANGE_NOTE}`,
-    );
+    throw badRequest(`${REQUIRED_INPUT_FORMAT}. Received dictionary with input fields: ${pythonStringList(present)}. ${SCORING_PROTOCOL_CHANGE_INFO}`);
   }
   const params = body.params;
   if (params !== undefined && params !== null && !isRecord(params)) {

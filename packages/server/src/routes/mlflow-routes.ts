@@ -6,13 +6,18 @@ import { stringifyJson } from '../json/stringify-json.js';
 import { parseInvocationContentType } from '../mlflow-protocol/content-type.js';
 import { parseInvocationCsv } from '../mlflow-protocol/parse-csv-input.js';
 import { parseInvocationJson, type InvocationRequest } from '../mlflow-protocol/parse-json-input.js';
+import { parseInvocationParquet } from '../mlflow-protocol/parse-parquet-input.js';
+import { mlflowPredictError } from '../mlflow-protocol/predict-error.js';
 import { serializePredictions, toJsonable } from '../mlflow-protocol/serialize-predictions.js';
 import type { ServedModel } from '../served-model.js';
 import { bodyBytes } from './request-body.js';
 import { answerInference, findModel, markFromModel, type RouteContext } from './route-context.js';
 
-function parseBody(request: FastifyRequest, model: ServedModel): InvocationRequest {
+async function parseBody(request: FastifyRequest, model: ServedModel): Promise<InvocationRequest> {
   const format = parseInvocationContentType(request.headers['content-type']);
+  if (format === 'parquet') {
+    return { data: await parseInvocationParquet(bodyBytes(request), model.signature?.inputs), params: undefined, unwrapped: false };
+  }
   const text = bodyBytes(request).toString('utf8');
   if (format === 'csv') return { data: parseInvocationCsv(text, model.signature?.inputs), params: undefined, unwrapped: false };
   return parseInvocationJson(text, model.signature);
@@ -40,12 +45,14 @@ async function invoke(context: RouteContext, request: FastifyRequest, reply: Fas
   await answerInference(context, reply, { model: name, protocol: 'mlflow' }, async () => {
     const model = findModel(context, name);
     if (!model.isReady) throw serverError('ERR_SERVER_NOT_READY', `Model '${name}' is not ready yet (loading or warming up). Retry when /ping answers 200.`);
-    const input = parseBody(request, model);
+    const input = await parseBody(request, model);
     if (wantsStream(request) && method === 'predict') {
       await streamAnswer(reply, model, input);
       return;
     }
-    const output: ModelDataV1 = await model.run(method, input.data, input.params).catch(markFromModel);
+    const output: ModelDataV1 = await model
+      .run(method, input.data, input.params)
+      .catch((error: unknown) => markFromModel(mlflowPredictError(error, input.data, model.signature)));
     void reply.code(200).type('application/json').send(stringifyJson(serializePredictions(output, input.unwrapped)));
   });
 }

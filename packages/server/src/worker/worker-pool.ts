@@ -292,11 +292,13 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
               } catch {
                 /* already gone */
               }
+              // not unref'd: a caller awaiting close() with nothing else pending (the CLI after a
+              // failed load) must see it resolve, not have the process exit under it (exit code 13)
               setTimeout(() => {
                 clearTimeout(timer);
                 original();
                 resolve();
-              }, 50).unref();
+              }, 50);
             }),
         ),
       );
