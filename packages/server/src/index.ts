@@ -6,9 +6,10 @@ export { createBatcher, type Batcher, type BatchingOptions, type BatchTarget, ty
 export { createMetrics, type ServerMetrics } from './metrics/create-metrics.js';
 export { ERROR_STATUS_TABLE, errorStatusFor, type ErrorStatus } from './errors/error-status.js';
 export { httpErrorBody, type ErrorProtocol } from './errors/http-error-body.js';
-export { parseInvocationContentType, type InvocationFormat } from './mlflow-protocol/content-type.js';
+export { parseInvocationContentType, INVOCATION_CONTENT_TYPES, type InvocationFormat } from './mlflow-protocol/content-type.js';
 export { parseInvocationJson, parseJsonText, INPUT_FIELDS, LLM_KEYS, type InvocationRequest } from './mlflow-protocol/parse-json-input.js';
 export { parseInvocationCsv, splitCsv } from './mlflow-protocol/parse-csv-input.js';
+export { parseInvocationParquet } from './mlflow-protocol/parse-parquet-input.js';
 export { serializePredictions, tableToRecords, toJsonable } from './mlflow-protocol/serialize-predictions.js';
 export { parseSignatureView, type SignatureView, type SchemaView, type ColumnSpecView, type TensorSpecView, type ParamSpecView } from './mlflow-protocol/signature-view.js';
 export { parseInferRequest, inferRequestToModelData, type OipInferRequest, type OipInput, type OipRequestedOutput, type OipParameters } from './oip/infer-request.js';

@@ -14,6 +14,8 @@ import { runPython, startJsfuncModelsServe, startMlflowModelsServe, type Running
 
 let mlflowServe: RunningProcess;
 let jsfuncServe: RunningProcess;
+/** Two rows written by pandas' `DataFrame.to_parquet()` (an `application/vnd.apache.parquet` body). */
+let parquetBody: Uint8Array;
 
 const row = (seed: number) => Array.from({ length: 10 }, (_, column) => Math.round(Math.sin(seed * 10 + column) * 800) / 10_000);
 
@@ -23,6 +25,10 @@ beforeAll(async () => {
   const inputs = path.join(tmp, 'inputs.json');
   await fs.writeFile(inputs, JSON.stringify([row(1)]));
   await runPython('train_sklearn_onnx.py', [modelDirectory, inputs]);
+  const parquetRows = path.join(tmp, 'parquet-rows.json');
+  await fs.writeFile(parquetRows, JSON.stringify([row(8), row(9)]));
+  await runPython('write_parquet.py', [path.join(tmp, 'rows.parquet'), parquetRows]);
+  parquetBody = new Uint8Array(await fs.readFile(path.join(tmp, 'rows.parquet')));
   [mlflowServe, jsfuncServe] = await Promise.all([startMlflowModelsServe(modelDirectory), startJsfuncModelsServe(modelDirectory)]);
 }, 600_000);
 
@@ -36,10 +42,14 @@ interface Exchange {
   body: unknown;
 }
 
-async function send(base: string, request: { method?: string; path?: string; contentType?: string; body?: string }): Promise<Exchange> {
+async function send(
+  base: string,
+  request: { method?: string; path?: string; contentType?: string; body?: string | (() => Uint8Array) },
+): Promise<Exchange> {
+  const payload = typeof request.body === 'function' ? request.body() : request.body;
   const response = await fetch(base + (request.path ?? '/invocations'), {
     method: request.method ?? 'POST',
-    ...(request.body !== undefined ? { body: request.body } : {}),
+    ...(payload !== undefined ? { body: payload } : {}),
     headers: request.contentType ? { 'Content-Type': request.contentType } : {},
   });
   const text = await response.text();
@@ -66,7 +76,8 @@ interface Case {
   method?: string;
   path?: string;
   contentType?: string;
-  body?: string;
+  /** Text, or a function giving bytes made in `beforeAll`. */
+  body?: string | (() => Uint8Array);
   message?: MessageRule;
   /** MLflow answers `text/plain` (its body is the message), jsfunc its JSON error body. */
   plainText?: boolean;
@@ -77,6 +88,7 @@ const cases: [string, Case][] = [
   ['inputs, three rows', { contentType: json, body: JSON.stringify({ inputs: [row(1), row(2), row(3)] }) }],
   ['instances', { contentType: json, body: JSON.stringify({ instances: [row(4), row(5)] }) }],
   ['dataframe_split', { contentType: json, body: JSON.stringify({ dataframe_split: { data: [row(6)] } }) }],
+  ['Parquet body (pandas to_parquet)', { contentType: 'application/vnd.apache.parquet', body: () => parquetBody }],
   ['integers cast to float32', { contentType: json, body: JSON.stringify({ inputs: [[0, 0, 0, 0, 0, 0, 0, 0, 0, 1]] }) }],
   ['inputs with params (no params schema)', { contentType: json, body: JSON.stringify({ inputs: [row(7)], params: { unused: 1 } }) }],
   ['GET /ping', { method: 'GET', path: '/ping' }],
@@ -93,6 +105,17 @@ const cases: [string, Case][] = [
   ['error: wrong width', { contentType: json, body: JSON.stringify({ inputs: [[1, 2, 3]] }), message: { kind: 'suffix' } }],
   ['error: strings for floats', { contentType: json, body: JSON.stringify({ inputs: [Array(10).fill('x')] }) }],
   ['error: unsupported content type', { contentType: 'text/plain', body: 'hello', plainText: true }],
+  [
+    'error: a body that is not Parquet',
+    {
+      contentType: 'application/vnd.apache.parquet',
+      body: 'not parquet',
+      message: {
+        kind: 'prefix',
+        length: 'Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid Parquet Pandas DataFrame produced using the `pandas.DataFrame.to_parquet()` method. Error: ',
+      },
+    },
+  ],
   ['error: non-UTF-8 charset', { contentType: 'application/json; charset=latin-1', body: JSON.stringify({ inputs: [row(1)] }), plainText: true }],
   [
     'error: unknown content-type parameter',

@@ -36,9 +36,11 @@ export function frameFromRows(rows: readonly unknown[], columnNames?: readonly u
   rows.forEach((row, index) => {
     const cells = Array.isArray(row) ? row : [row];
     if (cells.length !== columns.length) {
+      const reason = `${columns.length} columns passed, passed data had ${cells.length} columns`;
       throw serverError(
         'ERR_SERVER_INPUT_FORMAT',
-        `Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '${columns.length} columns passed, passed data had ${cells.length} columns (row ${index})'`,
+        `Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '${reason} (row ${index})'`,
+        { reason },
       );
     }
     columns.forEach((column, i) => data[column]!.push(cells[i]));

@@ -84,6 +84,9 @@ describe("parseInvocationJson: MLflow 3.17's message texts, word for word", () =
     expect(messageOf('{"dataframe_records": "x"}')).toBe("Invalid input. Dataframe records format must be a list of records. Got type <class 'str'>.");
     expect(messageOf('{"dataframe_split": [[1]]}')).toBe('Invalid input. Dataframe split format must be a dictionary. Got list.');
     expect(messageOf('{"dataframe_split": 3}')).toBe("Invalid input. Dataframe split format must be a dictionary. Got type <class 'int'>.");
+    expect(messageOf('{"dataframe_split": {"columns": ["a", "b"], "data": [[1, 2, 3]]}}')).toBe(
+      "Invalid input. Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '2 columns passed, passed data had 3 columns'",
+    );
     expect(messageOf('{"dataframe_split": {"y": 1, "x": 2}}')).toBe(
       "Invalid input. Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {'x', 'y'}.'",
     );

@@ -88,7 +88,9 @@ function parseSplit(value: unknown, schema: SchemaView | undefined): ModelDataV1
   try {
     frame = frameFromRows(rows, value.columns as unknown[] | undefined);
   } catch (error) {
-    throw invalid((error as Error).message);
+    // pandas' own reason, as MLflow quotes it (frameFromRows words a full message for other callers)
+    const reason = (error as { details?: { reason?: unknown } }).details?.reason;
+    throw invalid(typeof reason === 'string' ? reason : (error as Error).message);
   }
   return frameToModelData(frame, schema);
 }
