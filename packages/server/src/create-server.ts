@@ -83,7 +83,9 @@ export async function createServer(options: CreateServerOptions): Promise<Jsfunc
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit,
-    requestTimeout: 0,
+    // Time to *receive* a whole request (Node closes a connection that stalls mid-upload with 408;
+    // checked every 30 s). Inference time is bounded separately by `timeoutMs` (504).
+    requestTimeout: Math.max(options.timeoutMs ?? 60_000, 60_000),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // errors fastify raises before routing (a URL that does not decode, such as `/%`) get the
