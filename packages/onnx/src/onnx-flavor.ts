@@ -284,41 +284,40 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
       } catch (error) {
         throw jsfuncError('ERR_ONNX_MODEL_MISSING', `The ONNX model file ${data} named by MLmodel is missing from ${context.reader.directory}. Save the model again.`, { data }, error);
       }
-      let info: OnnxModelInfo | undefined;
-      let bytes: Uint8Array | undefined;
-      if (size <= INSPECT_LIMIT_BYTES) {
-        bytes = await context.reader.readFile(data);
-        info = safeInspect(bytes, data);
-      }
-      const zipMaps = info?.zipMaps ?? [];
-      let sessionPath = modelPath;
-      let sessionBytes: Uint8Array | undefined;
-      let cleanup: (() => Promise<void>) | undefined;
-      if (zipMaps.length > 0 && bytes !== undefined) {
-        const rewritten = removeZipMaps(bytes);
-        if (info!.externalDataLocations.length > 0) {
-          const staged = await stageRewrittenModel(rewritten, modelPath, info!.externalDataLocations);
-          sessionPath = staged.path;
-          cleanup = staged.cleanup;
-        } else sessionBytes = rewritten;
-      } else if (bytes !== undefined && info !== undefined && info.externalDataLocations.length === 0) {
-        // The file was read (and checked) already: hand the same bytes to onnxruntime rather than
-        // have it read the file again. Models with external data are created from their path.
-        sessionBytes = bytes;
-      }
-
       const ort = runIn === 'main' ? await importOrt() : undefined;
-      let handle: OnnxSessionHandle;
-      try {
-        handle = await createSessionHandle(ort, runIn, {
-          source: sessionBytes === undefined ? { path: sessionPath } : { path: sessionPath, bytes: sessionBytes },
-          options: sessionOptions,
-          providers: providers.map(toOrtProvider),
-          warn: providerLogger(context.logger, providers),
-        });
-      } catch (error) {
-        await cleanup?.();
-        throw JsfuncErrorOr(error, () => invalidModel(data, error));
+      let cleanup: (() => Promise<void>) | undefined;
+      const open = async (source: { path: string; bytes?: Uint8Array }): Promise<OnnxSessionHandle> => {
+        try {
+          return await createSessionHandle(ort, runIn, {
+            source,
+            options: sessionOptions,
+            providers: providers.map(toOrtProvider),
+            warn: providerLogger(context.logger, providers),
+          });
+        } catch (error) {
+          await cleanup?.();
+          throw JsfuncErrorOr(error, () => invalidModel(data, error));
+        }
+      };
+      // Created from its path, as raw onnxruntime would (external data resolves beside it). Only a
+      // model with non-tensor outputs (or an onnxruntime too old to report output types) is read
+      // and inspected, to rewrite its ZipMaps (docs/decisions/0003-zipmap-outputs.md).
+      let handle = await open({ path: modelPath });
+      const metadataMissing = handle.outputs.every((output) => output.isTensor && output.type === undefined);
+      let zipMaps: OnnxModelInfo['zipMaps'] = [];
+      if ((metadataMissing || handle.outputs.some((output) => !output.isTensor)) && size <= INSPECT_LIMIT_BYTES) {
+        const bytes = await context.reader.readFile(data);
+        const info = safeInspect(bytes, data);
+        zipMaps = info?.zipMaps ?? [];
+        if (info !== undefined && zipMaps.length > 0) {
+          const rewritten = removeZipMaps(bytes);
+          await handle.dispose();
+          if (info.externalDataLocations.length > 0) {
+            const staged = await stageRewrittenModel(rewritten, modelPath, info.externalDataLocations);
+            cleanup = staged.cleanup;
+            handle = await open({ path: staged.path });
+          } else handle = await open({ path: modelPath, bytes: rewritten });
+        }
       }
       const skipped = handle.outputs.filter((output) => !output.isTensor).map((output) => output.name);
       if (skipped.length > 0) {
