@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { saveModel, silentLogger } from '@jsfunc/core';
 import { onnxFlavor } from '@jsfunc/onnx';
 import { createWorkerPool, readChunks, runBullmqDriver, scoreFiles } from '../dist/index.js';
-import { buildMlpOnnx } from './build-mlp-onnx.mjs';
+import { buildMlpOnnx } from '../../../scripts/bench/build-mlp-onnx.mjs';
 
 const rowsTotal = Number(process.env.BENCH_ROWS ?? 4000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveModel, silentLogger } from '@jsfunc/core';
 import { onnxFlavor } from '@jsfunc/onnx';
-import { buildMlpOnnx } from './build-mlp-onnx.mjs';
+import { buildMlpOnnx } from '../../../scripts/bench/build-mlp-onnx.mjs';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 const LINEAR = fileURLToPath(new URL('../../../../shared/fixtures/mlflow-onnx-model-2.8.1', import.meta.url));

@@ -14,23 +14,14 @@ import { saveModel } from '../model/save-model.js';
 import { silentLogger } from '../model/logger.js';
 import type { LoggerV1 } from '../spec/v1/flavor.js';
 import { saveCustomModel } from './save-custom-model.js';
+import { recordingLogger, temporaryDirectories } from '../__tests__/test-helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const echoModel = path.join(here, '../__tests__/models/echo-model.ts');
 const markerModel = path.join(here, '../__tests__/models/marker-model.ts');
-const roots: string[] = [];
-async function temp(): Promise<string> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'jsfunc-custom-'));
-  roots.push(directory);
-  return directory;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
-function recordingLogger(): LoggerV1 & { messages: string[] } {
-  const messages: string[] = [];
-  return { messages, warn: (message) => void messages.push(message) };
-}
+const directories = temporaryDirectories('jsfunc-custom-');
+const temp = directories.create;
+afterAll(directories.removeAll);
 const loader = createModelLoader({ flavors: [], logger: silentLogger });
 
 describe('custom models', () => {

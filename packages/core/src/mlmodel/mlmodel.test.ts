@@ -10,6 +10,7 @@ import {
   serializeMLmodel,
 } from './mlmodel.js';
 import { loadYaml } from './pyyaml-loader.js';
+import { thrownJsfuncError as catchError } from '../__tests__/test-helpers.js';
 
 // src/mlmodel -> src -> core -> packages -> main -> work; then shared/fixtures/mlmodel.
 const fixturesDirectory = new URL('../../../../../shared/fixtures/mlmodel/', import.meta.url);
@@ -18,15 +19,6 @@ const fixtureNames = readdirSync(fixturesDirectory)
   .sort();
 const readFixture = (name: string): string => readFileSync(new URL(name, fixturesDirectory), 'utf8');
 
-function catchError(run: () => unknown): JsfuncError {
-  try {
-    run();
-  } catch (error) {
-    if (JsfuncError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('real MLmodel files (A10)', () => {
   it('finds the ten fixtures', () => {

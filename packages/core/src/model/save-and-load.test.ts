@@ -12,21 +12,11 @@ import { createModelLoader, loadModel } from './model-loader.js';
 import { readModelInfo } from './read-model-info.js';
 import { saveModel } from './save-model.js';
 import { silentLogger } from './logger.js';
+import { recordingLogger, temporaryDirectories } from '../__tests__/test-helpers.js';
 
-const roots: string[] = [];
-async function tempDirectory(): Promise<string> {
-  const directory = await mkdtemp(path.join(tmpdir(), 'jsfunc-core-'));
-  roots.push(directory);
-  return directory;
-}
-afterAll(async () => {
-  await Promise.all(roots.map((root) => rm(root, { recursive: true, force: true })));
-});
-
-function recordingLogger(): LoggerV1 & { messages: string[] } {
-  const messages: string[] = [];
-  return { messages, warn: (message) => void messages.push(message) };
-}
+const directories = temporaryDirectories('jsfunc-core-');
+const tempDirectory = directories.create;
+afterAll(directories.removeAll);
 
 async function savedModel(name = 'model', inputExample?: unknown) {
   const flavor = createJsonFlavor();

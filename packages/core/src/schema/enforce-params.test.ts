@@ -4,21 +4,9 @@ import type { WarningLogger } from './enforce-schema.js';
 import { enforceParams } from './enforce-params.js';
 import { ParamSchema } from './param-schema.js';
 import { ParamSpec } from './param-spec.js';
+import { thrownJsfuncError as failure, recordingLogger as recorder } from '../__tests__/test-helpers.js';
 
-function recorder(): WarningLogger & { messages: string[] } {
-  const messages: string[] = [];
-  return { messages, warn: (message: string) => void messages.push(message) };
-}
 
-function failure(run: () => unknown): JsfuncError {
-  try {
-    run();
-  } catch (error) {
-    if (JsfuncError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 const schema = new ParamSchema([
   new ParamSpec({ name: 'str_param', type: 'string', default: 'hi' }),

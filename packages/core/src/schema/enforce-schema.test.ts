@@ -6,21 +6,9 @@ import { anyType, arrayType } from './data-type.js';
 import { type WarningLogger, enforceSchema } from './enforce-schema.js';
 import { Schema } from './schema.js';
 import { TensorSpec } from './tensor-spec.js';
+import { thrownJsfuncError as failure, recordingLogger as recorder } from '../__tests__/test-helpers.js';
 
-function recorder(): WarningLogger & { messages: string[] } {
-  const messages: string[] = [];
-  return { messages, warn: (message: string) => void messages.push(message) };
-}
 
-function failure(run: () => unknown): JsfuncError {
-  try {
-    run();
-  } catch (error) {
-    if (JsfuncError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 const table = (data: Record<string, ArrayLike<unknown>>, rowCount?: number): ModelDataV1 => ({
   kind: 'table',

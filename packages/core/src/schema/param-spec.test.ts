@@ -3,16 +3,8 @@ import { JsfuncError } from '../errors/jsfunc-error.js';
 import { objectType, property } from './data-type.js';
 import { ParamSchema } from './param-schema.js';
 import { ParamSpec } from './param-spec.js';
+import { thrownJsfuncError as specError } from '../__tests__/test-helpers.js';
 
-function specError(run: () => unknown): JsfuncError {
-  try {
-    run();
-  } catch (error) {
-    if (JsfuncError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('ParamSpec JSON (A7)', () => {
   it('A7: scalar and array params round-trip with shape null / [-1]', () => {

@@ -4,16 +4,8 @@ import { ColSpec } from './col-spec.js';
 import { anyType, arrayType, columnTypeFromDict, mapType, objectType, property } from './data-type.js';
 import { Schema } from './schema.js';
 import { TensorSpec } from './tensor-spec.js';
+import { thrownJsfuncError as schemaError } from '../__tests__/test-helpers.js';
 
-function schemaError(run: () => unknown): JsfuncError {
-  try {
-    run();
-  } catch (error) {
-    if (JsfuncError.isInstance(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('Schema construction (A9)', () => {
   it('A9: empty list is rejected', () => {
