@@ -1,7 +1,8 @@
 import { jsfuncError, type ModelDataV1, type TableV1, type TensorDTypeV1, type TensorV1 } from '@jsfunc/core';
 import type { OnnxValueInfo } from './create-ort-session.js';
 import type { OnnxZipMap } from './onnx-model-proto.js';
-import { coerceToDtype, dtypeOfTypedArray } from './tensor-conversion.js';
+import { dtypeOfTypedArray } from '@jsfunc/core';
+import { coerceToDtype } from './tensor-conversion.js';
 
 function tensorFor(info: OnnxValueInfo, tensor: TensorV1): TensorV1 {
   if (info.dtype === undefined || tensor.dtype === info.dtype) return tensor;

@@ -1,23 +1,8 @@
-import { jsfuncError, type TensorDTypeV1, type TensorV1 } from '@jsfunc/core';
+import { jsfuncError, type TensorDTypeV1, type TensorV1, dtypeOfTypedArray } from '@jsfunc/core';
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { dtypeFromOrtType, onnxTypeName } from './dtypes.js';
 
 type OrtModule = typeof import('onnxruntime-node');
-
-/** The dtype a typed array stores, as far as its constructor tells (Uint8Array reads as uint8). */
-export function dtypeOfTypedArray(values: unknown): TensorDTypeV1 | undefined {
-  if (values instanceof Float32Array) return 'float32';
-  if (values instanceof Float64Array) return 'float64';
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof BigInt64Array) return 'int64';
-  if (values instanceof Uint8Array) return 'uint8';
-  if (values instanceof Int8Array) return 'int8';
-  if (values instanceof Int16Array) return 'int16';
-  if (values instanceof Uint16Array) return 'uint16';
-  if (values instanceof Uint32Array) return 'uint32';
-  if (values instanceof BigUint64Array) return 'uint64';
-  return undefined;
-}
 
 const INTEGER_RANGES: Partial<Record<TensorDTypeV1, readonly [number, number]>> = {
   int8: [-128, 127],

@@ -30,7 +30,7 @@ export function shapeSize(shape: readonly number[]): number {
 }
 
 /** The dtype a typed array stores. */
-export function dtypeOfTypedArray(data: ArrayBufferView): TensorDTypeV1 | undefined {
+export function dtypeOfTypedArray(data: unknown): TensorDTypeV1 | undefined {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
   if (data instanceof Int8Array) return 'int8';

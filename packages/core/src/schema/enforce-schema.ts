@@ -28,6 +28,7 @@
  * satisfies `str`/`object`); there is no casting of tensors, as in MLflow.
  * @module
  */
+import { dtypeOfTypedArray } from '../input/tensor.js';
 import { jsfuncError } from '../errors/jsfunc-error.js';
 import type { ModelDataV1, TableV1, TensorDTypeV1, TensorDataV1, TensorV1 } from '../spec/v1/tensor.js';
 import { ColSpec } from './col-spec.js';
@@ -68,17 +69,21 @@ type TypedArray =
   | Float64Array;
 
 function typedArrayDtype(values: ArrayLike<unknown>): string | undefined {
-  if (values instanceof Int8Array) return 'int8';
-  if (values instanceof Int16Array) return 'int16';
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'uint8';
-  if (values instanceof Uint16Array) return 'uint16';
-  if (values instanceof Uint32Array) return 'uint32';
-  if (values instanceof BigInt64Array) return 'int64';
-  if (values instanceof BigUint64Array) return 'uint64';
-  if (values instanceof Float32Array) return 'float32';
-  if (values instanceof Float64Array) return 'float64';
-  return undefined;
+  return dtypeOfTypedArray(values);
+}
+
+/** MLflow's rule: a missing required input is an error naming it; extra inputs are dropped with a warning. */
+function reportMissingAndExtra(missing: readonly string[], extra: readonly string[], logger: WarningLogger): void {
+  if (missing.length > 0) {
+    const note = extra.length > 0 ? ` Note that there were extra inputs: ${pyList(extra)}.` : '';
+    enforcementError(`Model is missing inputs ${pyList(missing)}.${note}`, { missing, extra });
+  }
+  if (extra.length > 0) {
+    logger.warn(
+      `Found extra inputs in the model input that are not defined in the model signature: \`${pyList(extra)}\`. These inputs will be ignored.`,
+      { extra },
+    );
+  }
 }
 
 /** The numpy-style dtype name pandas would give a plain JS column. */
@@ -355,16 +360,7 @@ function enforceColumnSchema(input: ModelDataV1, schema: Schema, logger: Warning
     const present = new Set(table.columns);
     const missing = specs.filter((spec) => spec.required && !present.has(spec.name as string)).map((spec) => spec.name as string);
     const extra = table.columns.filter((column) => !names.includes(column));
-    if (missing.length > 0) {
-      const note = extra.length > 0 ? ` Note that there were extra inputs: ${pyList(extra)}.` : '';
-      enforcementError(`Model is missing inputs ${pyList(missing)}.${note}`, { missing, extra });
-    }
-    if (extra.length > 0) {
-      logger.warn(
-        `Found extra inputs in the model input that are not defined in the model signature: \`${pyList(extra)}\`. These inputs will be ignored.`,
-        { extra },
-      );
-    }
+    reportMissingAndExtra(missing, extra, logger);
     for (const spec of specs) {
       const name = spec.name as string;
       if (!present.has(name)) continue;
@@ -539,16 +535,7 @@ function enforceTensorSchema(input: ModelDataV1, schema: Schema, logger: Warning
     }
     const missing = names.filter((name) => !(name in tensors));
     const extra = Object.keys(tensors).filter((name) => !names.includes(name));
-    if (missing.length > 0) {
-      const note = extra.length > 0 ? ` Note that there were extra inputs: ${pyList(extra)}.` : '';
-      enforcementError(`Model is missing inputs ${pyList(missing)}.${note}`, { missing, extra });
-    }
-    if (extra.length > 0) {
-      logger.warn(
-        `Found extra inputs in the model input that are not defined in the model signature: \`${pyList(extra)}\`. These inputs will be ignored.`,
-        { extra },
-      );
-    }
+    reportMissingAndExtra(missing, extra, logger);
     const result: Record<string, TensorV1> = {};
     for (const spec of specs) result[spec.name as string] = enforceTensorSpec(tensors[spec.name as string] as TensorV1, spec);
     return { kind: 'tensors', tensors: result };
