@@ -359,3 +359,16 @@ describe('runIn: worker', () => {
     await model.dispose();
   }, 30_000);
 });
+
+describe('onnxruntime opens model files itself: they are checked to stay inside the model first', () => {
+  it('a model.onnx symlinked outside the directory is refused even with the integrity check off', async () => {
+    const { symlink, unlink, copyFile } = await import('node:fs/promises');
+    const target = await save(TF32);
+    const outside = path.join(work, `outside-${counter++}.onnx`);
+    await copyFile(TF32, outside);
+    await unlink(path.join(target, 'model.onnx'));
+    await symlink(outside, path.join(target, 'model.onnx'));
+    const error = await loader.load(target, { verifyIntegrity: false }).catch((caught: unknown) => caught);
+    expect(JsfuncError.isInstance(error, 'ERR_MODEL_PATH_ESCAPE'), String(error)).toBe(true);
+  });
+});

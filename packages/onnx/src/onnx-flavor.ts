@@ -278,11 +278,24 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
         throw jsfuncError('ERR_ONNX_LOAD_OPTIONS', `runIn must be 'main' or 'worker', found ${JSON.stringify(runIn)}.`, { found: runIn });
       }
 
+      // onnxruntime opens the file itself: check first, through the reader, that the path (and any
+      // symlink on it) stays inside the model directory.
+      const present = await context.reader.exists(data);
       let size: number;
       try {
+        if (!present) throw new Error('missing');
         size = (await stat(modelPath)).size;
       } catch (error) {
         throw jsfuncError('ERR_ONNX_MODEL_MISSING', `The ONNX model file ${data} named by MLmodel is missing from ${context.reader.directory}. Save the model again.`, { data }, error);
+      }
+      if (context.options.verifyIntegrity === false && size <= INSPECT_LIMIT_BYTES) {
+        // Without the integrity check nothing vouches for the external-data paths inside the
+        // file: check each stays beside the model before onnxruntime follows it.
+        const info = safeInspect(await context.reader.readFile(data), data);
+        for (const location of info.externalDataLocations) {
+          checkSidecar(location, data);
+          await context.reader.exists(path.posix.join(path.posix.dirname(data), location));
+        }
       }
       const ort = runIn === 'main' ? await importOrt() : undefined;
       let cleanup: (() => Promise<void>) | undefined;
