@@ -11,7 +11,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MLFLOW_ONNX, jsonOf, keepAliveAgent, openFds, residentKib, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids, type ServeProcess } from '../src/index.js';
+import { MLFLOW_ONNX, jsonOf, keepAliveAgent, openFds, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids, type ServeProcess } from '../src/index.js';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 200_000);
 const WARM_UP = Number(process.env.SOAK_WARM_UP ?? 10_000);
@@ -37,24 +37,24 @@ afterAll(async () => {
   await work?.remove();
 });
 
-/** The TF.js engine's live tensors in a worker process, read through the SIGUSR2 probe. */
-async function liveTensors(pid: number): Promise<number> {
+/**
+ * What the SIGUSR2 probe reports for a process, after a full garbage collection: resident memory,
+ * heap in use, and the TF.js engine's live tensors (null where TF.js is not loaded).
+ */
+async function probe(pid: number): Promise<{ rss: number; heapUsed: number; tfjs: { numTensors: number } | null }> {
   const file = path.join(probeDirectory, `${pid}.json`);
   const asked = Date.now();
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 100; i++) {
     await new Promise((r) => setTimeout(r, 50));
     try {
-      const report = JSON.parse(await readFile(file, 'utf8')) as { time: number; tfjs: { numTensors: number } | null };
-      if (report.time >= asked) {
-        if (!report.tfjs) throw new Error(`worker ${pid} has no TF.js engine`);
-        return report.tfjs.numTensors;
-      }
+      const report = JSON.parse(await readFile(file, 'utf8')) as { time: number; rss: number; heapUsed: number; tfjs: { numTensors: number } | null };
+      if (report.time >= asked) return report;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
     }
   }
-  throw new Error(`worker ${pid} did not answer the probe`);
+  throw new Error(`process ${pid} did not answer the probe`);
 }
 
 interface Snapshot {
@@ -64,10 +64,17 @@ interface Snapshot {
 }
 
 async function snapshot(): Promise<Snapshot> {
-  await new Promise((r) => setTimeout(r, 500)); // let in-flight work and GC settle
+  await new Promise((r) => setTimeout(r, 500)); // let in-flight work settle
   const workers = [];
-  for (const pid of workerPids(server.pid)) workers.push({ pid, rssKib: residentKib(pid), fds: openFds(pid), tensors: await liveTensors(pid) });
-  return { serverRssKib: residentKib(server.pid), serverFds: openFds(server.pid), workers };
+  for (const pid of workerPids(server.pid)) {
+    const report = await probe(pid);
+    if (!report.tfjs) throw new Error(`worker ${pid} has no TF.js engine`);
+    workers.push({ pid, rssKib: Math.round(report.rss / 1024), fds: openFds(pid), tensors: report.tfjs.numTensors });
+  }
+  // Resident memory after a full collection: compared between two settled heaps, not at whatever
+  // point the collector happened to be (RSS sampled mid-load swings by 30 MB either way).
+  const main = await probe(server.pid);
+  return { serverRssKib: Math.round(main.rss / 1024), serverFds: openFds(server.pid), workers };
 }
 
 const BODIES = {
