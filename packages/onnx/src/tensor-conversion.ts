@@ -149,7 +149,17 @@ export function coerceToDtype(input: string, values: ArrayLike<unknown>, sourceD
 
 /** A jsfunc tensor as an onnxruntime-node tensor (no copy). */
 export function toOrtTensor(ort: OrtModule, tensor: TensorV1): OrtTensor {
-  return new ort.Tensor(tensor.dtype as never, tensor.data as never, tensor.shape as number[]);
+  const created = new ort.Tensor(tensor.dtype as never, tensor.data as never, tensor.shape as number[]);
+  if (tensor.dtype === 'float16') {
+    // Where the runtime has Float16Array (Node 24+), onnxruntime-common re-views float16 data as a
+    // Float16Array, which the onnxruntime-node 1.30 binding cannot read ("not enough space:
+    // expected N, got 0"). Hand the binding the raw half bits it reads (same buffer, no copy).
+    const held = created as unknown as { cpuData?: ArrayBufferView & { length: number } };
+    if (held.cpuData !== undefined && !(held.cpuData instanceof Uint16Array)) {
+      held.cpuData = new Uint16Array(held.cpuData.buffer, held.cpuData.byteOffset, held.cpuData.length);
+    }
+  }
+  return created;
 }
 
 /** An onnxruntime-node tensor as a jsfunc tensor (no copy; float16 becomes raw half bits). */
