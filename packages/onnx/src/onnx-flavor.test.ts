@@ -190,6 +190,25 @@ describe('G6: a model saved by MLflow', () => {
   });
 });
 
+describe('errors onnxruntime raises while running get jsfunc codes', () => {
+  it('wrong dimensions on a model without a signature: ERR_ONNX_INPUT_SHAPE with onnxruntime\'s text, on the main thread and in a worker', async () => {
+    for (const runIn of ['main', 'worker'] as const) {
+      const model = await loader.load(MLFLOW_DIR, { flavorOptions: { runIn } });
+      try {
+        expect(model.signature).toBeUndefined();
+        const error = await model.predict({ input: { dtype: 'float32', shape: [1, 3], data: new Float32Array(3) } }).catch((caught: unknown) => caught);
+        expect(JsfuncError.isInstance(error, 'ERR_ONNX_INPUT_SHAPE'), `${runIn}: ${String(error)}`).toBe(true);
+        expect((error as Error).message).toContain('Got: 3 Expected: 10');
+        // The model still answers a good request afterwards.
+        const output = (await model.predict({ input: { dtype: 'float32', shape: [1, 10], data: new Float32Array(10) } })) as Record<string, { data: Float32Array }>;
+        expect(output['variable']!.data[0]).toBeCloseTo(150.434, 3);
+      } finally {
+        await model.dispose();
+      }
+    }
+  });
+});
+
 describe('G7: input the ONNX wrapper cannot map', () => {
   it('refuses one array for a multi-input model and a non-tabular value, with MLflow\'s messages', async () => {
     const model = await loader.load(await save(TF64, { inferSignature: false }));

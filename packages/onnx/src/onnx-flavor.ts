@@ -345,16 +345,25 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
       // No signature is offered for models whose MLmodel has none: MLflow enforces no schema on
       // them either, and onnxruntime checks dtypes and shapes itself.
       let disposed = false;
+      // One promise from onnxruntime and one step after it: the outputs are converted, wrapped and
+      // handed to the caller's `finish` together.
+      const run = <T>(input: ModelDataV1, finish: (output: ModelDataV1) => T): Promise<T> => {
+        try {
+          const feeds = toFeeds(input, handle.inputs);
+          return input.kind === 'table'
+            ? handle.run(feeds, fetches, allOutputs, (outputs) => finish(fromOutputs(input, outputs, fetches, zipMaps)))
+            : handle.run(feeds, fetches, allOutputs, (outputs) => finish({ kind: 'tensors', tensors: outputs }));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
       const model: FlavorModelV1<OnnxNativeModel> = {
         native,
         predict(input: ModelDataV1): Promise<ModelDataV1> {
-          try {
-            const feeds = toFeeds(input, handle.inputs);
-            const running = handle.run(feeds, fetches, allOutputs);
-            return input.kind === 'table' ? running.then((outputs) => fromOutputs(input, outputs, fetches, zipMaps)) : running.then(tensorsOf);
-          } catch (error) {
-            return Promise.reject(error);
-          }
+          return run(input, identity);
+        },
+        predictInto<T>(input: ModelDataV1, _params: unknown, finish: (output: ModelDataV1) => T): Promise<T> {
+          return run(input, finish);
         },
         async dispose() {
           if (disposed) return;
@@ -368,8 +377,8 @@ export function onnxFlavor(defaults: OnnxLoadOptions = {}): OnnxFlavor {
   };
 }
 
-function tensorsOf(outputs: Record<string, TensorV1>): ModelDataV1 {
-  return { kind: 'tensors', tensors: outputs };
+function identity(output: ModelDataV1): ModelDataV1 {
+  return output;
 }
 
 function JsfuncErrorOr(error: unknown, otherwise: () => Error): Error {

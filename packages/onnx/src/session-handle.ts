@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { jsfuncError, JsfuncError, type TensorV1 } from '@jsfunc/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { createOrtSession, knownUnavailableProviders, markProvidersUnavailable, type OnnxValueInfo, type SessionSource } from './create-ort-session.js';
+import { runError } from './run-error.js';
 import { fromOrtTensor, toOrtTensor } from './tensor-conversion.js';
 
 type OrtModule = typeof import('onnxruntime-node');
@@ -22,7 +23,12 @@ export interface OnnxSessionHandle {
    * Runs the session. `fetches` names the outputs to return; `allOutputs` says that they are all
    * of the session's outputs (onnxruntime then gets no fetch list to check, as in a bare `run(feeds)`).
    */
-  run(feeds: Readonly<Record<string, TensorV1>>, fetches: readonly string[], allOutputs?: boolean): Promise<Record<string, TensorV1>>;
+  run<T = Record<string, TensorV1>>(
+    feeds: Readonly<Record<string, TensorV1>>,
+    fetches: readonly string[],
+    allOutputs?: boolean,
+    finish?: (outputs: Record<string, TensorV1>) => T,
+  ): Promise<T>;
   dispose(): Promise<void>;
 }
 
@@ -64,29 +70,72 @@ function disposedError(): Error {
   return jsfuncError('ERR_ONNX_DISPOSED', 'The ONNX model was disposed; load it again to predict.', {});
 }
 
+/**
+ * onnxruntime-common's backend interface (`InferenceSessionHandler.run`, public for backend
+ * authors), which every `InferenceSession` holds as `handler`. Running through it skips
+ * `InferenceSession.run`'s argument parsing and its re-wrapping of outputs, which jsfunc does once
+ * itself; the handler still runs the session off a `setImmediate`, exactly as `session.run` does.
+ */
+interface OrtSessionHandler {
+  run(feeds: Record<string, unknown>, fetches: Record<string, null>, options: Record<string, never>): Promise<Record<string, OrtOutput>>;
+}
+type OrtOutput = { type: string; dims: readonly number[]; data: unknown };
+
+/** The session's backend handler, when it has the shape jsfunc drives; else undefined. */
+export function sessionHandler(session: InferenceSession): OrtSessionHandler | undefined {
+  const handler = (session as unknown as { handler?: { run?: unknown } }).handler;
+  return handler !== null && typeof handler === 'object' && typeof handler.run === 'function' ? (handler as OrtSessionHandler) : undefined;
+}
+
+const NO_RUN_OPTIONS: Record<string, never> = Object.freeze({}) as Record<string, never>;
+
 async function createMainHandle(ort: OrtModule, create: CreateOptions): Promise<OnnxSessionHandle> {
   const created = await createOrtSession(ort, create.source, create.options, create.providers);
   for (const warning of created.warnings) create.warn(warning);
   let session: InferenceSession | undefined = created.session;
+  const handler = sessionHandler(created.session);
+  const outputNames = created.outputs.filter((output) => output.isTensor).map((output) => output.name);
+  const fetchLists = new Map<string, Record<string, null>>();
+  const fetchObject = (fetches: readonly string[]): Record<string, null> => {
+    const key = fetches.join('\u0000');
+    let object = fetchLists.get(key);
+    if (object === undefined) {
+      object = Object.freeze(Object.fromEntries(fetches.map((name) => [name, null]))) as Record<string, null>;
+      fetchLists.set(key, object);
+    }
+    return object;
+  };
+  const allFetches = fetchObject(outputNames);
   return {
     inputs: created.inputs,
     outputs: created.outputs,
     providers: created.providers,
     session,
-    run(feeds, fetches, allOutputs = false) {
-      // No async wrapper here: one promise (onnxruntime's) and one `then` per prediction.
+    run<T>(feeds: Readonly<Record<string, TensorV1>>, fetches: readonly string[], allOutputs = false, finish?: (outputs: Record<string, TensorV1>) => T): Promise<T> {
+      // No async wrapper here: one promise (onnxruntime's) and one `then` per prediction, which
+      // converts the outputs and hands them to the caller's `finish` in the same step.
       try {
         if (session === undefined) throw disposedError();
         const ortFeeds: Record<string, ReturnType<typeof toOrtTensor>> = {};
         for (const name in feeds) ortFeeds[name] = toOrtTensor(ort, feeds[name]!);
-        const running = allOutputs ? session.run(ortFeeds) : session.run(ortFeeds, fetches as string[]);
-        return running.then((results) => {
-          const outputs: Record<string, TensorV1> = {};
-          for (const name of fetches) outputs[name] = fromOrtTensor(name, results[name]!);
-          return outputs;
-        });
+        const running: Promise<Record<string, OrtOutput>> =
+          handler !== undefined
+            ? handler.run(ortFeeds, allOutputs ? allFetches : fetchObject(fetches), NO_RUN_OPTIONS)
+            : allOutputs
+              ? session.run(ortFeeds)
+              : session.run(ortFeeds, fetches as string[]);
+        return running.then(
+          (results) => {
+            const outputs: Record<string, TensorV1> = {};
+            for (const name of fetches) outputs[name] = fromOrtTensor(name, results[name]!);
+            return finish === undefined ? (outputs as T) : finish(outputs);
+          },
+          (error: unknown) => {
+            throw runError(error);
+          },
+        );
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(runError(error));
       }
     },
     async dispose() {
@@ -157,9 +206,11 @@ async function createWorkerHandle(create: CreateOptions): Promise<OnnxSessionHan
     outputs: created.outputs ?? [],
     providers: created.providers ?? [],
     session: undefined,
-    async run(feeds, fetches) {
-      const response = await request({ op: 'run', feeds, fetches });
-      return response.tensors ?? {};
+    run<T>(feeds: Readonly<Record<string, TensorV1>>, fetches: readonly string[], _allOutputs?: boolean, finish?: (outputs: Record<string, TensorV1>) => T): Promise<T> {
+      return request({ op: 'run', feeds, fetches }).then((response) => {
+        const outputs = response.tensors ?? {};
+        return finish === undefined ? (outputs as T) : finish(outputs);
+      });
     },
     async dispose() {
       if (closed) return;

@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { TensorV1 } from '@jsfunc/core';
 import { createOrtSession, knownUnavailableProviders, markProvidersUnavailable } from './create-ort-session.js';
+import { runError } from './run-error.js';
 import { fromOrtTensor, toOrtTensor } from './tensor-conversion.js';
 import type { WorkerRequest, WorkerResponse } from './session-handle.js';
 
@@ -43,7 +44,12 @@ async function handle(request: WorkerRequest): Promise<WorkerResponse> {
       if (!session || !ort) throw new Error('the session is released');
       const feeds: Record<string, ReturnType<typeof toOrtTensor>> = {};
       for (const [name, tensor] of Object.entries(request.feeds)) feeds[name] = toOrtTensor(ort, tensor);
-      const results = await session.run(feeds, [...request.fetches]);
+      let results: Awaited<ReturnType<InferenceSession['run']>>;
+      try {
+        results = await session.run(feeds, [...request.fetches]);
+      } catch (error) {
+        throw runError(error);
+      }
       const outputs: Record<string, TensorV1> = {};
       for (const name of request.fetches) outputs[name] = fromOrtTensor(name, results[name]!);
       return { id: request.id, ok: true, tensors: outputs };

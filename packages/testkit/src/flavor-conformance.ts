@@ -4,14 +4,23 @@ import path from 'node:path';
 import {
   JsfuncError,
   createModelLoader,
+  fromModelData,
   parseMLmodel,
   saveModel,
   serializeMLmodel,
   silentLogger,
+  toModelData,
   type AnyFlavorV1,
+  type InputSpecJson,
   type JsfuncModel,
 } from '@jsfunc/core';
 import { afterAll, describe, expect, it } from 'vitest';
+
+/** A signature's inputs in MLflow's JSON form, as the generic model reads them. */
+function inputSpecsOf(signature: JsfuncModel['signature']): InputSpecJson[] | undefined {
+  const inputs = signature?.toDict().inputs;
+  return inputs ? (JSON.parse(inputs) as InputSpecJson[]) : undefined;
+}
 
 /** What a flavor author gives the conformance suite. */
 export interface FlavorConformanceOptions<TSource> {
@@ -96,6 +105,23 @@ export function describeFlavorConformance<TSource>(options: FlavorConformanceOpt
           const output = await model.predict(options.input);
           expect(output).toBeDefined();
           await options.checkOutput?.(output, model);
+        } finally {
+          await model.dispose();
+        }
+      },
+      timeout,
+    );
+
+    it(
+      'predict (which takes the flavor\'s optional predictInto fast path) answers as predictData does',
+      async () => {
+        const target = await saveFresh();
+        const model = await loader.load(target, { flavorOptions: options.loadOptions ?? {} });
+        try {
+          const { data, form } = toModelData(options.input, inputSpecsOf(model.signature));
+          const viaPredict = await model.predict(options.input);
+          const viaPredictData = fromModelData(await model.predictData(data), form);
+          expect(viaPredict).toEqual(viaPredictData);
         } finally {
           await model.dispose();
         }

@@ -44,6 +44,17 @@ function isColumnLike(value: unknown): value is ArrayLike<unknown> {
   return Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView));
 }
 
+/** True when an object has at least one key and every value is a tensor (the predict hot path: no arrays built). */
+function allTensors(input: Record<string, unknown>): boolean {
+  let count = 0;
+  for (const key in input) {
+    if (!Object.hasOwn(input, key)) continue;
+    if (!isTensor(input[key])) return false;
+    count++;
+  }
+  return count > 0;
+}
+
 /** MLflow's chat-style payloads (`{messages: [...]}`, with optional sampling keys) pass through as values. */
 function isChatRequest(input: Record<string, unknown>): boolean {
   return Array.isArray(input.messages) && input.messages.every(isPlainObject);
@@ -151,6 +162,7 @@ export function toModelData(input: unknown, inputSpecs?: readonly InputSpecJson[
     return { data: { kind: 'tensor', tensor: toTensor(input, specDType()) }, form: 'ndarray' };
   }
   if (isPlainObject(input)) {
+    if (allTensors(input)) return { data: { kind: 'tensors', tensors: input as NamedTensorsV1 }, form: 'tensors' };
     const keys = Object.keys(input);
     if (keys.length === 2 && 'columns' in input && 'data' in input && Array.isArray(input.columns) && Array.isArray(input.data)) {
       return { data: { kind: 'table', table: tableFromSplit(input as { columns: unknown; data: unknown }) }, form: 'split' };
@@ -200,6 +212,7 @@ export function fromModelData(data: ModelDataV1, form: InputForm): unknown {
     case 'tensor':
       return form === 'ndarray' ? tensorToNestedArray(data.tensor) : data.tensor;
     case 'tensors': {
+      if (form !== 'tensor' && form !== 'ndarray') return data.tensors;
       const entries = Object.values(data.tensors);
       // One tensor in, one tensor out: a single named output is unwrapped for tensor-form input.
       if ((form === 'tensor' || form === 'ndarray') && entries.length === 1) {

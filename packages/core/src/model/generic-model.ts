@@ -102,9 +102,14 @@ export function createGenericModel<TNative>(options: {
     }
   };
 
+  const predictInto = flavorModel.predictInto;
   const invoke = (method: string, input: unknown, params?: Record<string, unknown>): Promise<unknown> => {
     try {
       const { data, form } = toModelData(input, inputSpecs);
+      if (method === 'predict' && predictInto !== undefined) {
+        const [enforced, resolvedParams] = prepare(data, params);
+        return predictInto.call(flavorModel, enforced, resolvedParams, (output) => fromModelData(output, form));
+      }
       return Promise.resolve(runData(data, params, method)).then((output) => fromModelData(output, form));
     } catch (error) {
       return Promise.reject(error);

@@ -495,6 +495,19 @@ function enforceTensorSchema(input: ModelDataV1, schema: Schema, logger: Warning
     // signature's inputs, nothing missing and nothing extra. Every tensor is still checked.
     if (input.kind === 'tensors') {
       const given = input.tensors;
+      // Exactly the signature's names in its order: checked in place, the input is returned as is.
+      let index = 0;
+      let inOrder = true;
+      for (const name in given) {
+        if (!Object.hasOwn(given, name)) continue;
+        const spec = specs[index++];
+        if (spec === undefined || spec.name !== name) {
+          inOrder = false;
+          break;
+        }
+        enforceTensorSpec(given[name] as TensorV1, spec);
+      }
+      if (inOrder && index === specs.length) return input;
       let count = 0;
       for (const name in given) if (Object.hasOwn(given, name)) count++;
       if (count === specs.length && specs.every((spec) => Object.hasOwn(given, spec.name as string))) {

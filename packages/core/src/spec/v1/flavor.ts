@@ -86,6 +86,13 @@ export interface FlavorLoadContextV1<TOptions> {
 export interface FlavorModelV1<TNative = unknown> {
   /** Runs inference on canonical, schema-enforced input. */
   predict(input: ModelDataV1, params: ParamsV1 | undefined): Promise<ModelDataV1>;
+  /**
+   * Optional, for speed only: `predict`, with `finish` applied to the output in the flavor's own
+   * last step, which saves the caller one promise hop a call (the generic model uses it for
+   * `predict` when present). It must behave exactly as `predict(input, params).then(finish)`;
+   * `@jsfunc/testkit`'s conformance suite checks that.
+   */
+  predictInto?<T>(input: ModelDataV1, params: ParamsV1 | undefined, finish: (output: ModelDataV1) => T): Promise<T>;
   /** Streams partial outputs, where the model supports it. */
   predictStream?(input: ModelDataV1, params: ParamsV1 | undefined): AsyncIterable<ModelDataV1>;
   /** Further named inference methods (`predictProba`, `embed`, ...), callable by name. */
