@@ -18,9 +18,10 @@ import { expandInputs } from './expand-inputs.js';
 import { detectFileFormat, type FileFormat } from './file-format.js';
 import { appendPredictions } from './map-columns.js';
 import { createProgress, type ProgressOptions } from './progress.js';
-import { readChunksOfFiles } from './read-chunks.js';
 import { openRedis } from './redis-connection.js';
 import { toJsonSafeRows, type Row } from './row.js';
+import type { ChunkInput, ChunkOutput, ChunkResult } from './score-chunk.js';
+import { readInputChunksOfFiles } from './split-chunks.js';
 import { createRowWriter } from './write-rows.js';
 
 /** Options of {@link runBullmqDriver}. */
@@ -220,7 +221,11 @@ export async function runBullmqDriver(options: BullmqDriverOptions): Promise<Bul
     const progressOptions = typeof options.progress === 'object' ? options.progress : options.progress === false ? { enabled: false } : {};
     const progress = createProgress({ label: `run ${runId}`, ...progressOptions });
     const writer = await createRowWriter(output, { format: outputFormat, temporaryPath: `${output}.partial-${runId}` });
-    const pending: { shard: number; jobId: string; file: string; rowStart: number; rows: Row[] }[] = [];
+    // Shards go out as the input's raw records (CSV/JSONL text; Parquet rows) and come back as
+    // output lines (or rows for Parquet output): the driver neither parses nor encodes rows.
+    // Parquet to Parquet keeps the rows here and gets predictions back, so column types survive.
+    const encoding: ChunkOutput = outputFormat === 'parquet' ? 'rows' : outputFormat;
+    const pending: { shard: number; jobId: string; file: string; rowStart: number; rows: number; keptRows: Row[] | undefined }[] = [];
     let rows = 0;
     let shards = 0;
     let shardsReused = 0;
@@ -245,20 +250,24 @@ export async function runBullmqDriver(options: BullmqDriverOptions): Promise<Bul
           throw batchError('ERR_BATCH_LEASE_LOST', `Expected this driver to keep the lease of run "${runId}"; another driver took it (this one was paused longer than ${leaseMs} ms?). Let the other driver finish the run.`, { runId });
         }
         if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-        job = await queue.getJob(head.jobId);
-        if (job === undefined) {
+        // Poll the state alone (small); read the job (its committed return value) once it is done.
+        const state = await queue.getJobState(head.jobId);
+        job = state === 'completed' || state === 'failed' || state === 'unknown' ? await queue.getJob(head.jobId) : undefined;
+        if (state === 'unknown' || ((state === 'completed' || state === 'failed') && job === undefined)) {
           throw batchError('ERR_BATCH_PART_MISSING', `Expected job ${head.jobId} of run "${runId}" in queue "${queueName}"; it is gone (removed by someone, or Redis lost data). Start a new run id.`, { runId, jobId: head.jobId, shard: head.shard });
         }
-        const state = await job.getState();
-        if (state === 'completed') {
-          // Re-read: the job may have completed between getJob and getState.
-          job = await queue.getJob(head.jobId);
-          if (job?.returnvalue?.part) break;
-        }
+        if (state === 'completed' && job?.returnvalue?.part) break;
         if (state === 'failed' && job !== undefined) {
-          const rowEnd = head.rowStart + head.rows.length - 1;
+          const rowEnd = head.rowStart + head.rows - 1;
           const reason = job.failedReason ?? 'unknown error';
           const report = { runId, shard: head.shard, jobId: head.jobId, file: head.file, rowStart: head.rowStart, rowEnd, attempts: job.attemptsMade, reason };
+          const parse = /^ERR_BATCH_INPUT_PARSE: ([\s\S]*)$/.exec(reason);
+          if (parse) {
+            // A worker could not read the shard's records: the input file is at fault, not the model.
+            await redis.set(keys.meta, JSON.stringify({ ...meta, status: 'failed', failure: { ...report, message: parse[1] } } satisfies RunMeta));
+            for (const open of pending) await queue.remove(open.jobId).catch(() => 0);
+            throw batchError('ERR_BATCH_INPUT_PARSE', parse[1]!, { path: head.file, shard: head.shard, rowStart: head.rowStart, rowEnd, runId });
+          }
           return failRun(report, `Run "${runId}" failed: shard ${head.shard} (rows ${head.rowStart}-${rowEnd} of ${head.file}, job ${head.jobId}) failed after ${job.attemptsMade} attempt(s); last error: ${reason}. Fix those rows or the model, then start a new run id.`);
         }
         await sleep(pollMs);
@@ -268,18 +277,26 @@ export async function runBullmqDriver(options: BullmqDriverOptions): Promise<Bul
       if (text === null) {
         throw batchError('ERR_BATCH_PART_MISSING', `Expected the committed part of shard ${head.shard} (${result?.part ?? 'no part recorded'}) in Redis; it is missing (expired or deleted). Start a new run id.`, { runId, shard: head.shard, part: result?.part });
       }
-      const predictions = JSON.parse(text) as Row[];
-      await writer.write(appendPredictions(head.rows, predictions));
+      const value = JSON.parse(text) as Row[] | ChunkResult;
+      if (Array.isArray(value)) {
+        // prediction rows, for rows this driver kept
+        if (head.keptRows === undefined) {
+          throw batchError('ERR_BATCH_PART_MISSING', `Expected the part of shard ${head.shard} to hold output lines; it holds prediction rows (written by an older worker for another driver?). Start a new run id.`, { runId, shard: head.shard, part: result!.part });
+        }
+        await writer.write(appendPredictions(head.keptRows, value));
+      } else if (value.kind === 'encoded') await writer.writeEncoded(value.encoded);
+      else await writer.write(value.rows);
       // The rows are merged: drop them from Redis so it holds only the open window of shards.
-      await job!.updateData({ ...job!.data, rows: [] });
-      rows += head.rows.length;
+      const data = job!.data;
+      await job!.updateData(data.input === undefined ? { ...data, rows: [] } : { ...data, input: { kind: 'rows', rows: [] } });
+      rows += head.rows;
       if (job!.attemptsMade > 1) shardsRetried += 1;
-      progress.update(head.rows.length, fraction);
-      options.onEvent?.({ type: 'shard-merged', runId, shard: head.shard, rows: head.rows.length, worker: result!.worker, attempts: job!.attemptsMade });
+      progress.update(head.rows, fraction);
+      options.onEvent?.({ type: 'shard-merged', runId, shard: head.shard, rows: head.rows, worker: result!.worker, attempts: job!.attemptsMade });
     };
 
     try {
-      for await (const chunk of readChunksOfFiles(files, {
+      for await (const chunk of readInputChunksOfFiles(files, {
         chunkSize: shardSize,
         formatOf: (file) => formats.get(file)!,
         onProgress: (done, total, unit) => {
@@ -297,8 +314,11 @@ export async function runBullmqDriver(options: BullmqDriverOptions): Promise<Bul
           existing = job !== undefined;
           if (existing && (await job!.getState()) === 'completed') shardsReused += 1;
         }
+        const keptRows = chunk.input.kind === 'rows' && outputFormat === 'parquet' ? chunk.input.rows : undefined;
         if (!existing) {
-          const data: ShardJobData = { runId, shard: chunk.index, file: chunk.file, rowStart: chunk.rowStart, model: options.model, rows: toJsonSafeRows(chunk.rows) };
+          const base = { runId, shard: chunk.index, file: chunk.file, rowStart: chunk.rowStart, model: options.model };
+          const input: ChunkInput = chunk.input.kind === 'rows' ? { kind: 'rows', rows: toJsonSafeRows(chunk.input.rows) } : chunk.input;
+          const data: ShardJobData = keptRows !== undefined ? { ...base, rows: toJsonSafeRows(keptRows) } : { ...base, input, output: encoding };
           // add() with an id that exists is a no-op, so a racing resume cannot duplicate a shard.
           await queue.add('score', data, {
             jobId,
@@ -309,7 +329,7 @@ export async function runBullmqDriver(options: BullmqDriverOptions): Promise<Bul
           });
         }
         options.onEvent?.({ type: 'shard-enqueued', runId, shard: chunk.index, existing });
-        pending.push({ shard: chunk.index, jobId, file: chunk.file, rowStart: chunk.rowStart, rows: chunk.rows });
+        pending.push({ shard: chunk.index, jobId, file: chunk.file, rowStart: chunk.rowStart, rows: chunk.rows, keptRows });
         shards += 1;
         while (pending.length >= window) await mergeHead();
       }

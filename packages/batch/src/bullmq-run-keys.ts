@@ -1,4 +1,5 @@
 import { batchError } from './batch-error.js';
+import type { ChunkInput, ChunkOutput } from './score-chunk.js';
 
 /** Default BullMQ queue name of batch runs. */
 export const DEFAULT_QUEUE = 'jsfunc-batch';
@@ -53,8 +54,15 @@ export interface ShardJobData {
   rowStart: number;
   /** Model URI the driver was started with (a label for reports). */
   model: string;
-  /** The rows, JSON-safe. */
-  rows: Record<string, unknown>[];
+  /**
+   * The shard's records for a worker to decode (CSV or JSONL text as in the file, or JSON-safe
+   * rows), when the driver wants `output` back: encoded output lines or rows with predictions.
+   */
+  input?: ChunkInput;
+  /** What the worker's part holds for an `input` shard. */
+  output?: ChunkOutput;
+  /** The rows, JSON-safe, when the driver wants only the prediction rows back (earlier versions). */
+  rows?: Record<string, unknown>[];
 }
 
 /** What a worker returns when it commits a shard. */

@@ -4,6 +4,7 @@ import { batchError } from './batch-error.js';
 import { DEFAULT_PREFIX, DEFAULT_QUEUE, runKeys, type ShardJobData, type ShardJobResult } from './bullmq-run-keys.js';
 import { openRedis } from './redis-connection.js';
 import { toJsonSafeRows } from './row.js';
+import { chunkInputRows, type ChunkResult } from './score-chunk.js';
 import type { ScorerSpec } from './scorer-spec.js';
 import { createWorkerPool } from './worker-pool.js';
 
@@ -76,18 +77,33 @@ export async function runBullmqWorker(options: BullmqWorkerOptions): Promise<Bul
   });
 
   const processor = async (job: Job<ShardJobData, ShardJobResult>, token?: string): Promise<ShardJobResult> => {
-    const { runId, shard, rows } = job.data;
-    if (typeof runId !== 'string' || !Array.isArray(rows)) {
+    const { runId, shard, rows, input, output } = job.data;
+    if (typeof runId !== 'string' || (!Array.isArray(rows) && (typeof input !== 'object' || input === null || typeof output !== 'string'))) {
       throw new UnrecoverableError(`job ${job.id} is not a jsfunc batch shard (no runId/rows); is another app using queue "${queueName}"?`);
     }
     emit({ type: 'shard-started', runId, shard, jobId: job.id!, attempt: job.attemptsMade + 1 });
-    const predictions = await pool.score(rows);
-    if (predictions.length !== rows.length) {
-      throw batchError('ERR_BATCH_PREDICTION_SHAPE', `Expected ${rows.length} predictions for shard ${shard}; the scorer returned ${predictions.length}.`, { shard });
-    }
     const part = runKeys(prefix, queueName, runId).part(shard, token ?? `${id}:${job.attemptsMade}`);
+    if (input !== undefined && output !== undefined) {
+      // The shard's raw records: decode, score and encode on the inference thread; the part
+      // holds output lines (or rows) the driver appends as they are.
+      let result: ChunkResult;
+      try {
+        result = await pool.scoreChunk!(input, output);
+      } catch (error) {
+        // Unreadable input fails the same way on every attempt: fail the shard at once.
+        if ((error as { code?: unknown }).code === 'ERR_BATCH_INPUT_PARSE') throw new UnrecoverableError(`ERR_BATCH_INPUT_PARSE: ${(error as Error).message}`);
+        throw error;
+      }
+      const value = result.kind === 'rows' ? { kind: 'rows', rows: toJsonSafeRows(result.rows) } : result;
+      await redis.set(part, JSON.stringify(value), 'EX', ttl);
+      return { part, rows: chunkInputRows(input), worker: id };
+    }
+    const predictions = await pool.score(rows!);
+    if (predictions.length !== rows!.length) {
+      throw batchError('ERR_BATCH_PREDICTION_SHAPE', `Expected ${rows!.length} predictions for shard ${shard}; the scorer returned ${predictions.length}.`, { shard });
+    }
     await redis.set(part, JSON.stringify(toJsonSafeRows(predictions)), 'EX', ttl);
-    return { part, rows: rows.length, worker: id };
+    return { part, rows: rows!.length, worker: id };
   };
 
   const worker = new Worker<ShardJobData, ShardJobResult>(queueName, processor, {

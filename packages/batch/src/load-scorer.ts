@@ -15,6 +15,8 @@ export interface LoadedScorer {
   key: string;
   /** Releases the model. */
   dispose(): Promise<void>;
+  /** The scorer never changes the row objects it is given (it packs them into a tensor or new records). */
+  rowsIntact?: boolean;
 }
 
 const cache = new Map<string, Promise<LoadedScorer>>();
@@ -122,6 +124,7 @@ async function loadModelScorer(spec: ModelScorerSpec): Promise<Omit<LoadedScorer
       return predictionsToRows(output, rows.length, predictionColumn);
     },
     dispose: () => model.dispose(),
+    rowsIntact: spec.columns !== undefined || signatureNames !== undefined,
   };
 }
 

@@ -3,11 +3,10 @@ import { resolve } from 'node:path';
 import { batchError } from './batch-error.js';
 import { expandInputs } from './expand-inputs.js';
 import { detectFileFormat, type FileFormat } from './file-format.js';
-import { appendPredictions } from './map-columns.js';
 import { createProgress, type ProgressOptions } from './progress.js';
-import { readChunksOfFiles } from './read-chunks.js';
-import type { Row } from './row.js';
+import { decodeChunkInput, scoreChunk, type ChunkOutput, type ChunkResult } from './score-chunk.js';
 import type { ScorerSpec } from './scorer-spec.js';
+import { readInputChunksOfFiles } from './split-chunks.js';
 import { createRowWriter } from './write-rows.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
@@ -85,19 +84,25 @@ export async function scoreFiles(options: ScoreFilesOptions): Promise<ScoreSumma
   let chunks = 0;
   let fraction = 0;
   let currentFile = files[0]!;
-  const inFlight: { rows: Row[]; predictions: Promise<Row[]> }[] = [];
+  // Workers get the raw text of each chunk and send back encoded output lines (CSV, JSONL) or
+  // rows (Parquet output), so this thread only cuts the input and appends to the output file.
+  const encoding: ChunkOutput = outputFormat === 'parquet' ? 'rows' : outputFormat;
+  const scoreOnPool = async (input: Parameters<typeof scoreChunk>[1]): Promise<ChunkResult> =>
+    pool.scoreChunk !== undefined ? pool.scoreChunk(input, encoding) : scoreChunk((chunkRows) => pool.score(chunkRows), { kind: 'rows', rows: decodeChunkInput(input) }, encoding);
+  const inFlight: { rows: number; result: Promise<ChunkResult> }[] = [];
   const window = pool.size * 2;
   const drainOne = async () => {
     const head = inFlight.shift()!;
-    const predictions = await head.predictions;
-    await writer.write(appendPredictions(head.rows, predictions));
-    rows += head.rows.length;
+    const result = await head.result;
+    if (result.kind === 'encoded') await writer.writeEncoded(result.encoded);
+    else await writer.write(result.rows);
+    rows += head.rows;
     chunks += 1;
-    progress.update(head.rows.length, fraction);
+    progress.update(head.rows, fraction);
   };
   try {
     if (options.pool === undefined) await pool.ready();
-    for await (const chunk of readChunksOfFiles(files, {
+    for await (const chunk of readInputChunksOfFiles(files, {
       ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
       formatOf: (file) => formats.get(file)!,
       onProgress: (done, total, unit) => {
@@ -108,9 +113,9 @@ export async function scoreFiles(options: ScoreFilesOptions): Promise<ScoreSumma
     })) {
       currentFile = chunk.file;
       if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
-      const predictions = pool.score(chunk.rows);
-      predictions.catch(() => undefined);
-      inFlight.push({ rows: chunk.rows, predictions });
+      const result = scoreOnPool(chunk.input);
+      result.catch(() => undefined);
+      inFlight.push({ rows: chunk.rows, result });
       if (inFlight.length >= window) await drainOne();
     }
     while (inFlight.length > 0) await drainOne();

@@ -4,11 +4,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadScorer, type LoadedScorer } from './load-scorer.js';
+import { scoreChunk, type ChunkInput, type ChunkOutput, type ChunkResult } from './score-chunk.js';
 import type { ScorerSpec } from './scorer-spec.js';
 import type { Row } from './row.js';
 
 /** Messages to a score worker. */
-export type ScoreWorkerRequest = { type: 'score'; id: number; rows: Row[] } | { type: 'close' };
+export type ScoreWorkerRequest =
+  | { type: 'score'; id: number; rows: Row[] }
+  | { type: 'chunk'; id: number; input: ChunkInput; output: ChunkOutput }
+  | { type: 'close' };
 
 /** Serialised error crossing the thread boundary. */
 export interface SerializedError {
@@ -23,6 +27,7 @@ export type ScoreWorkerResponse =
   | { type: 'ready' }
   | { type: 'load-failed'; error: SerializedError }
   | { type: 'result'; id: number; predictions: Row[] }
+  | { type: 'chunk-result'; id: number; result: ChunkResult }
   | { type: 'failed'; id: number; error: SerializedError };
 
 /** Turns any thrown value into a {@link SerializedError}. */
@@ -63,6 +68,11 @@ if (port) {
       try {
         await ready;
         if (!scorer) throw loadError;
+        if (request.type === 'chunk') {
+          const result = await scoreChunk(scorer.score, request.input, request.output, { rowsIntact: scorer.rowsIntact === true });
+          port.postMessage({ type: 'chunk-result', id: request.id, result } satisfies ScoreWorkerResponse);
+          return;
+        }
         const predictions = await scorer.score(request.rows);
         port.postMessage({ type: 'result', id: request.id, predictions } satisfies ScoreWorkerResponse);
       } catch (error) {

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { jsfuncError } from '@jsfunc/core';
 import { batchError } from './batch-error.js';
 import type { Row } from './row.js';
+import type { ChunkInput, ChunkOutput, ChunkResult } from './score-chunk.js';
 import type { ScoreWorkerRequest, ScoreWorkerResponse, SerializedError } from './score-worker.js';
 import { describeScorer, type ScorerSpec } from './scorer-spec.js';
 
@@ -25,6 +26,12 @@ export interface WorkerPool {
   ready(): Promise<void>;
   /** Scores one chunk on the next free worker; resolves with one prediction row per input row. */
   score(rows: Row[]): Promise<Row[]>;
+  /**
+   * Decodes, scores and encodes one chunk on the next free worker (used by `scoreFiles` and the
+   * BullMQ worker so parsing and writing run on the worker threads too). Optional for pools
+   * written by hand: without it, `scoreFiles` decodes and encodes on the caller's thread.
+   */
+  scoreChunk?(input: ChunkInput, output: ChunkOutput): Promise<ChunkResult>;
   /** Stops the workers (pending chunks are rejected). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -47,8 +54,8 @@ export function deserializeError(error: SerializedError): Error {
 
 interface Task {
   id: number;
-  rows: Row[];
-  resolve: (rows: Row[]) => void;
+  request: ScoreWorkerRequest;
+  resolve: (value: never) => void;
   reject: (error: Error) => void;
 }
 
@@ -79,7 +86,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (slot.task !== undefined || queue.length === 0) continue;
       const task = queue.shift()!;
       slot.task = task;
-      slot.worker.postMessage({ type: 'score', id: task.id, rows: task.rows } satisfies ScoreWorkerRequest);
+      slot.worker.postMessage(task.request);
     }
   };
 
@@ -106,7 +113,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         const task = slot.task;
         slot.task = undefined;
         if (task !== undefined && task.id === message.id) {
-          if (message.type === 'result') task.resolve(message.predictions);
+          if (message.type === 'result') task.resolve(message.predictions as never);
+          else if (message.type === 'chunk-result') task.resolve(message.result as never);
           else task.reject(deserializeError(message.error));
         }
         dispatch();
@@ -146,17 +154,25 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
   for (let position = 0; position < size; position += 1) slots.push(spawn(position));
 
+  const submit = <T>(request: (id: number) => ScoreWorkerRequest): Promise<T> => {
+    if (closed) return Promise.reject(batchError('ERR_BATCH_OPTIONS_INVALID', 'Expected an open worker pool; this one was closed. Create a new pool.'));
+    return new Promise<T>((resolve, reject) => {
+      const id = (nextId += 1);
+      queue.push({ id, request: request(id), resolve: resolve as (value: never) => void, reject });
+      dispatch();
+    });
+  };
+
   return {
     size,
     async ready() {
       await Promise.all(slots.map((slot) => slot.ready));
     },
     score(rows) {
-      if (closed) return Promise.reject(batchError('ERR_BATCH_OPTIONS_INVALID', 'Expected an open worker pool; this one was closed. Create a new pool.'));
-      return new Promise<Row[]>((resolve, reject) => {
-        queue.push({ id: (nextId += 1), rows, resolve, reject });
-        dispatch();
-      });
+      return submit<Row[]>((id) => ({ type: 'score', id, rows }));
+    },
+    scoreChunk(input, output) {
+      return submit<ChunkResult>((id) => ({ type: 'chunk', id, input, output }));
     },
     async close() {
       if (closed) return;

@@ -2,10 +2,12 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
-import { stringify } from 'csv-stringify';
 import { ParquetWriter, fileWriter } from 'hyparquet-writer';
+import { batchError } from './batch-error.js';
+import { csvHeaderLine, csvLines, relayoutCsvLines } from './csv-text.js';
 import { detectFileFormat, type FileFormat } from './file-format.js';
 import { toJsonSafeValue, type Row } from './row.js';
+import { jsonlLine, type EncodedRows } from './score-chunk.js';
 
 /** Writes rows to one output file, chunk by chunk. */
 export interface RowWriter {
@@ -13,6 +15,12 @@ export interface RowWriter {
   readonly columns: readonly string[] | undefined;
   /** Appends rows; resolves when they are handed to the file (back-pressure respected). */
   write(rows: readonly Row[]): Promise<void>;
+  /**
+   * Appends lines already encoded for this writer's format (CSV or JSONL, as a scoring worker
+   * returns them). CSV lines written for other columns than the file's are laid out again.
+   * Parquet writers take rows only.
+   */
+  writeEncoded(encoded: EncodedRows): Promise<void>;
   /** Finishes the file and moves it into place atomically. */
   close(): Promise<void>;
   /** Deletes the partial file. */
@@ -41,6 +49,10 @@ function parquetType(values: readonly unknown[]): ParquetBasicType {
 function cellForText(value: unknown): unknown {
   const safe = toJsonSafeValue(value);
   return typeof safe === 'object' && safe !== null ? JSON.stringify(safe) : safe;
+}
+
+function formatMismatch(format: FileFormat, encoded: EncodedRows): Error {
+  return batchError('ERR_BATCH_OPTIONS_INVALID', `Expected rows encoded as ${format} for this ${format} writer; found ${encoded.format} lines. Write rows with write() instead.`, { format, found: encoded.format });
 }
 
 async function writeToStream(stream: WriteStream, text: string): Promise<void> {
@@ -96,6 +108,9 @@ export async function createRowWriter(path: string, options: CreateRowWriterOpti
         }
         await writer.write({ columnData: columnData(rows) as never, rowGroupSize: Math.max(rows.length, 1) });
       },
+      writeEncoded(encoded) {
+        return Promise.reject(formatMismatch('parquet', encoded));
+      },
       async close() {
         if (writer === undefined) {
           // No rows: still produce a valid (empty) Parquet file with no columns.
@@ -120,10 +135,13 @@ export async function createRowWriter(path: string, options: CreateRowWriterOpti
       async write(rows) {
         fixColumns(rows);
         let text = '';
-        for (const row of rows) {
-          text += `${JSON.stringify(row, (_key, value: unknown) => toJsonSafeValue(value))}\n`;
-        }
+        for (const row of rows) text += `${jsonlLine(row)}\n`;
         await writeToStream(stream, text);
+      },
+      async writeEncoded(encoded) {
+        if (encoded.format !== 'jsonl') throw formatMismatch('jsonl', encoded);
+        if (columns === undefined && encoded.rows > 0) columns = [...encoded.columns];
+        await writeToStream(stream, encoded.text);
       },
       async close() {
         stream.end();
@@ -137,31 +155,41 @@ export async function createRowWriter(path: string, options: CreateRowWriterOpti
     };
   }
 
-  let stringifier: ReturnType<typeof stringify> | undefined;
+  // CSV: the header comes from the first rows written; cells are quoted as RFC 4180 wants.
+  const fixCsvColumns = (fixed: readonly string[]) => {
+    columns = [...fixed];
+    return csvHeaderLine(columns);
+  };
   return {
     get columns() {
       return columns;
     },
     async write(rows) {
       if (rows.length === 0) return;
-      fixColumns(rows);
-      if (stringifier === undefined) {
-        stringifier = stringify({ header: true, columns: columns!, cast: { boolean: (value) => (value ? 'true' : 'false') } });
-        stringifier.pipe(stream);
+      let text = '';
+      if (columns === undefined) {
+        fixColumns(rows);
+        text += fixCsvColumns(columns!);
       }
-      for (const row of rows) {
-        const record = columns!.map((name) => cellForText(row[name]));
-        if (!stringifier.write(record)) await once(stringifier, 'drain');
+      text += csvLines(rows, columns!);
+      await writeToStream(stream, text);
+    },
+    async writeEncoded(encoded) {
+      if (encoded.format !== 'csv') throw formatMismatch('csv', encoded);
+      if (encoded.rows === 0) return;
+      if (columns === undefined) {
+        await writeToStream(stream, fixCsvColumns(encoded.columns) + encoded.text);
+        return;
       }
+      const same = encoded.columns.length === columns.length && encoded.columns.every((name, position) => name === columns![position]);
+      await writeToStream(stream, same ? encoded.text : relayoutCsvLines(encoded.text, encoded.columns, columns));
     },
     async close() {
-      if (stringifier === undefined) stream.end();
-      else stringifier.end();
+      stream.end();
       await once(stream, 'close');
       await rename(temporary, path);
     },
     async abort() {
-      stringifier?.destroy();
       stream.destroy();
       await rm(temporary, { force: true });
     },
