@@ -186,7 +186,10 @@ export function parseCsvChunk(header: string, text: string, origin: CsvTextOrigi
 
 function parseQuotedCsvText(header: string, text: string, origin: CsvTextOrigin): Row[] {
   try {
-    return parseCsvSync(`${header}\n${text}`, {
+    // the header's line break as the text's, so csv-parse detects the same record delimiter
+    const newline = text.indexOf('\n');
+    const lineBreak = newline > 0 && text.charCodeAt(newline - 1) === 13 ? '\r\n' : '\n';
+    return parseCsvSync(`${header}${lineBreak}${text}`, {
       columns: true,
       cast: true,
       skip_empty_lines: true,

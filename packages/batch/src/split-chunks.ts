@@ -219,10 +219,7 @@ export async function* readTextChunks(
     if (inQuotes) fail('Quote Not Closed: the file ends inside a quoted field');
     // a last record without a line break
     const lastEmpty = csv ? recordBytes === 0 || (recordBytes === 1 && lastByte === CARRIAGE_RETURN) : !content;
-    if (!lastEmpty && !(csv && header === undefined)) {
-      records += 1;
-      pieces.push(Buffer.from('\n'));
-    }
+    if (!lastEmpty && !(csv && header === undefined)) records += 1;
     if (records > 0) {
       const chunk = take();
       options.onProgress?.(size, size, 'bytes');

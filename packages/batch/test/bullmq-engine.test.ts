@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { JsfuncError } from '@jsfunc/core';
-import { runBullmqDriver, type BullmqDriverEvent } from '../dist/index.js';
+import { writeFile } from 'node:fs/promises';
+import { createRowWriter, runBullmqDriver, type BullmqDriverEvent } from '../dist/index.js';
 import {
   expectedPrediction,
   killAll,
@@ -189,5 +190,45 @@ describe('BullMQ engine with real Redis and real worker processes', () => {
       expect(JsfuncError.isInstance(error, 'ERR_BATCH_RUN_ID_REUSED')).toBe(true);
       expect((error as Error).message).toMatch(/new run id/);
     }
+  });
+
+  it('scores Parquet input into CSV and into Parquet (column types kept), every row once', async () => {
+    const directory = await temporaryDirectory();
+    const input = join(directory, 'in.parquet');
+    const writer = await createRowWriter(input);
+    for (let start = 0; start < 300; start += 100) {
+      await writer.write(Array.from({ length: 100 }, (_unused, offset) => ({ id: BigInt(start + offset), x0: start + offset, x1: (start + offset) / 2, x2: 1 })));
+    }
+    await writer.close();
+    const queue = nextQueue();
+    const worker = startWorker(redisUrl, queue, {});
+    await worker.waitFor((event) => event.type === 'ready');
+    for (const output of [join(directory, 'out.csv'), join(directory, 'out.parquet')]) {
+      const summary = await runBullmqDriver({ redis: redisUrl, runId: `parquet-${output.slice(-3)}`, queue, input, output, model: sumScorerPath, shardSize: 40, progress: false });
+      expect(summary).toMatchObject({ rows: 300, shards: 8 });
+      const rows = await readAllRows(output);
+      expect(rows.length).toBe(300);
+      rows.forEach((row, index) => {
+        expect(row.id).toBe(output.endsWith('.csv') ? index : BigInt(index));
+        expect(row.prediction).toBeCloseTo(expectedPrediction(index), 6);
+      });
+    }
+  });
+
+  it('fails a run at once with ERR_BATCH_INPUT_PARSE when a worker cannot read a shard, naming the line', async () => {
+    const directory = await temporaryDirectory();
+    const input = join(directory, 'in.csv');
+    const lines = ['id,x0,x1,x2'];
+    for (let id = 0; id < 200; id += 1) lines.push(id === 137 ? `${id},1` : `${id},${id},${id / 2},1`);
+    await writeFile(input, `${lines.join('\n')}\n`);
+    const queue = nextQueue();
+    const workers = [0, 1].map(() => startWorker(redisUrl, queue, {}));
+    await Promise.all(workers.map((worker) => worker.waitFor((event) => event.type === 'ready')));
+    const error = await runBullmqDriver({ redis: redisUrl, runId: 'bad-line', queue, input, output: join(directory, 'out.csv'), model: sumScorerPath, shardSize: 25, attempts: 3, backoffMs: 60_000, progress: false }).catch((caught: unknown) => caught);
+    // backoffMs of a minute: a retried shard would outlast the test, so the failure came at once
+    expect(JsfuncError.isInstance(error, 'ERR_BATCH_INPUT_PARSE')).toBe(true);
+    expect((error as Error).message).toMatch(/line 139\b/);
+    expect((error as JsfuncError).details).toMatchObject({ path: input, shard: 5, rowStart: 125 });
+    expect(existsSync(join(directory, 'out.csv'))).toBe(false);
   });
 });
