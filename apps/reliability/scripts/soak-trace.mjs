@@ -1,0 +1,101 @@
+// Memory trace of the soak's set-up, for characterising resident-memory growth (docs/reliability.md).
+// Starts `jsfunc models serve -m lin=<ONNX> -m tiny=<TF.js>` with the SIGUSR2 probe, then for each
+// model sends TRACE_REQUESTS requests at 64 clients and, every TRACE_MARK requests, prints one JSON
+// line: server RSS / anonymous memory after a full collection, the main isolate's heap, every
+// worker thread's isolate (collected too) and the TF.js worker process.
+//   node scripts/soak-trace.mjs                       (after `pnpm build`)
+//   TRACE_MODELS=lin TRACE_REQUESTS=150000 TRACE_MARK=25000 node scripts/soak-trace.mjs
+// Extra serve arguments: TRACE_SERVE_ARGS (space separated). V8 flags for the server and its worker
+// processes: NODE_OPTIONS (e.g. NODE_OPTIONS=--max-semi-space-size=16). Unlike the soak test, the
+// trace runs the server with V8's default young generation unless NODE_OPTIONS says otherwise.
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MLFLOW_ONNX, keepAliveAgent, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids } from '../dist/index.js';
+
+const REQUESTS = Number(process.env.TRACE_REQUESTS ?? 150_000);
+const MARK = Number(process.env.TRACE_MARK ?? 25_000);
+const MODELS = (process.env.TRACE_MODELS ?? 'lin,tiny').split(',');
+const CONCURRENCY = 64;
+const PROBE = fileURLToPath(new URL('../probe/worker-probe.mjs', import.meta.url));
+
+const work = await temporaryDirectory('jsfunc-soak-trace-');
+const probeDirectory = path.join(work.path, 'probe');
+await mkdir(probeDirectory);
+const tiny = await saveTinyTfjsModel(path.join(work.path, 'tiny'));
+const extra = (process.env.TRACE_SERVE_ARGS ?? '').split(' ').filter(Boolean);
+const server = await startServe([...extra, '-m', `lin=${MLFLOW_ONNX}`, '-m', `tiny=${tiny}`], {
+  env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${PROBE}`.trim(), JSFUNC_PROBE_DIR: probeDirectory },
+});
+
+async function probe(pid) {
+  const file = path.join(probeDirectory, `${pid}.json`);
+  const asked = Date.now();
+  process.kill(pid, 'SIGUSR2');
+  for (let i = 0; i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      const report = JSON.parse(await readFile(file, 'utf8'));
+      if (report.time >= asked) return report;
+    } catch {}
+  }
+  throw new Error(`no probe answer from ${pid}`);
+}
+
+const BODIES = {
+  lin: { path: '/models/lin/invocations', body: JSON.stringify({ inputs: [Array(10).fill(1)] }) },
+  tiny: { path: '/models/tiny/invocations', body: JSON.stringify({ inputs: [[0.1, 0.2, 0.3, 0.4]] }) },
+};
+
+async function hammer(model, count) {
+  const { path: route, body } = BODIES[model];
+  const agent = keepAliveAgent(CONCURRENCY);
+  let next = 0;
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        next++;
+        const answer = await send({ port: server.port }, agent, { method: 'POST', path: route, headers: { 'content-type': 'application/json' }, body }).catch(() => ({ status: 0 }));
+        if (answer.status !== 200) failures++;
+      }
+    }),
+  );
+  agent.destroy();
+  return failures;
+}
+
+const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
+async function line(model, done) {
+  await new Promise((r) => setTimeout(r, 500));
+  const main = await probe(server.pid);
+  const workers = [];
+  for (const pid of workerPids(server.pid)) {
+    const w = await probe(pid);
+    workers.push({ pid, rssMiB: mib(w.rss), heapUsedMiB: mib(w.heapUsed), heapTotalMiB: w.heap.totalMiB, externalMiB: mib(w.external), anonMiB: w.smaps ? mib(w.smaps.anonymousKib * 1024) : null, tensors: w.tfjs?.numTensors, spaces: w.heap.spaces });
+  }
+  console.log(
+    JSON.stringify({
+      node: process.version,
+      model,
+      done,
+      server: { rssMiB: mib(main.rss), anonMiB: main.smaps ? mib(main.smaps.anonymousKib * 1024) : null, heapUsedMiB: mib(main.heapUsed), heapTotalMiB: main.heap.totalMiB, externalMiB: mib(main.external), arrayBuffersMiB: mib(main.arrayBuffers), spaces: main.heap.spaces },
+      threads: main.threads.map((t) => ({ id: t.threadId, usedMiB: t.heap.usedMiB, totalMiB: t.heap.totalMiB, physicalMiB: t.heap.physicalMiB, mallocedMiB: t.heap.mallocedMiB, externalMiB: t.heap.externalMiB, spaces: t.heap.spaces })),
+      workers,
+    }),
+  );
+}
+
+try {
+  for (const model of MODELS) {
+    await line(model, 0);
+    for (let done = 0; done < REQUESTS; done += MARK) {
+      const failures = await hammer(model, MARK);
+      if (failures) console.log(`failures: ${failures}`);
+      await line(model, done + MARK);
+    }
+  }
+} finally {
+  await server.stop();
+  await work.remove();
+}
