@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { lstatSync, promises as fs, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -29,12 +29,12 @@ export interface FileSystemV1 {
   makeStagingDirectory(target: string): Promise<string>;
 }
 
-async function listFilesRecursive(root: string, relative: string, out: { path: string; symlink: boolean }[]): Promise<void> {
-  const entries = await fs.readdir(path.join(root, relative), { withFileTypes: true });
+function listFilesRecursive(root: string, relative: string, out: { path: string; symlink: boolean }[]): void {
+  const entries = readdirSync(path.join(root, relative), { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const child = relative === '' ? entry.name : `${relative}/${entry.name}`;
-    if (entry.isDirectory()) await listFilesRecursive(root, child, out);
+    if (entry.isDirectory()) listFilesRecursive(root, child, out);
     else out.push({ path: child, symlink: entry.isSymbolicLink() });
   }
 }
@@ -51,9 +51,25 @@ function processIsAlive(pid: number): boolean {
 /** Files up to this size are hashed from one read; larger ones are streamed. */
 const SMALL_FILE = 32 * 1024 * 1024;
 
+/**
+ * Files up to this size are read synchronously, and directory listings, `lstat` and `realpath`
+ * are synchronous too. Each such call is a few microseconds of system calls, where an
+ * `fs/promises` call costs several thread-pool round trips (open, stat, read, close: ~0.1 ms each
+ * on a busy loop); a model load does a dozen of them, and the flavor then blocks the loop far
+ * longer building the native model. Larger files stay asynchronous, so a big read never blocks.
+ */
+const SYNC_READ_LIMIT = 1024 * 1024;
+
+/** The file's size when it is a regular file small enough to read synchronously, else undefined. */
+function smallFileSize(file: string): number | undefined {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat !== undefined && stat.isFile() && stat.size <= SYNC_READ_LIMIT ? stat.size : undefined;
+}
+
 /** The Node.js implementation of {@link FileSystemV1}. */
 export const nodeFileSystem: FileSystemV1 = {
   async readFile(file) {
+    if (smallFileSize(file) !== undefined) return new Uint8Array(readFileSync(file));
     return new Uint8Array(await fs.readFile(file));
   },
   async writeFile(file, data) {
@@ -62,30 +78,27 @@ export const nodeFileSystem: FileSystemV1 = {
   },
   async listFiles(directory) {
     const out: { path: string; symlink: boolean }[] = [];
-    await listFilesRecursive(directory, '', out);
+    listFilesRecursive(directory, '', out);
     return out.map((entry) => entry.path);
   },
   async listEntries(directory) {
     const out: { path: string; symlink: boolean }[] = [];
-    await listFilesRecursive(directory, '', out);
+    listFilesRecursive(directory, '', out);
     return out;
   },
   async kind(file) {
-    try {
-      const stat = await fs.lstat(file);
-      if (stat.isSymbolicLink()) return 'symlink';
-      if (stat.isDirectory()) return 'directory';
-      return 'file';
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
-      throw error;
-    }
+    const stat = lstatSync(file, { throwIfNoEntry: false });
+    if (stat === undefined) return 'missing';
+    if (stat.isSymbolicLink()) return 'symlink';
+    if (stat.isDirectory()) return 'directory';
+    return 'file';
   },
-  realPath(file) {
-    return fs.realpath(file);
+  async realPath(file) {
+    return realpathSync.native(file);
   },
   async sha256(file) {
     const hash = createHash('sha256');
+    if (smallFileSize(file) !== undefined) return hash.update(readFileSync(file)).digest('hex');
     const handle = await fs.open(file, 'r');
     try {
       const { size } = await handle.stat();
