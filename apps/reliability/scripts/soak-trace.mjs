@@ -5,10 +5,11 @@
 // worker thread's isolate (collected too) and the TF.js worker process.
 //   node scripts/soak-trace.mjs                       (after `pnpm build`)
 //   TRACE_MODELS=lin TRACE_REQUESTS=150000 TRACE_MARK=25000 node scripts/soak-trace.mjs
-// Extra serve arguments: TRACE_SERVE_ARGS (space separated). V8 flags for the server and its worker
+// TRACE_SMAPS_DIR=<dir>: also copy the server's /proc/<pid>/smaps at every mark (compare two with
+// scripts/smaps-diff.mjs). Extra serve arguments: TRACE_SERVE_ARGS (space separated). V8 flags for the server and its worker
 // processes: NODE_OPTIONS (e.g. NODE_OPTIONS=--max-semi-space-size=16). Unlike the soak test, the
 // trace runs the server with V8's default young generation unless NODE_OPTIONS says otherwise.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MLFLOW_ONNX, keepAliveAgent, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids } from '../dist/index.js';
@@ -66,9 +67,48 @@ async function hammer(model, count) {
 }
 
 const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
+/**
+ * The server's resident memory by kind of mapping, MiB, from /proc/<pid>/smaps: V8's heap pages
+ * (anonymous rw 256 KiB mappings; V8 maps every regular page on its own, at a random address),
+ * glibc's main arena ([heap]), the thread arenas (anonymous mappings at 64 MiB-aligned addresses),
+ * other anonymous memory, and files (node's binary, onnxruntime's .so, ...). For V8 pages and
+ * arenas: [mappings, mapped MiB, resident MiB].
+ */
+async function mappings(pid) {
+  const text = await readFile(`/proc/${pid}/smaps`, 'utf8');
+  const kinds = { v8Pages: [0, 0, 0], mallocMain: [0, 0, 0], threadArenas: [0, 0, 0], otherAnon: [0, 0, 0], files: [0, 0, 0] };
+  let current;
+  for (const row of text.split('\n')) {
+    const head = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(row);
+    if (head) {
+      const [start, end] = [BigInt(`0x${head[1]}`), BigInt(`0x${head[2]}`)];
+      const size = Number(end - start);
+      const name = head[4];
+      const kind = name === '[heap]' ? 'mallocMain'
+        : name.startsWith('/') ? 'files'
+        : name !== '' ? 'otherAnon'
+        : size === 262144 && head[3].startsWith('rw') ? 'v8Pages'
+        : start >= 0x7f0000000000n && start % 67108864n === 0n ? 'threadArenas'
+        : 'otherAnon';
+      current = kinds[kind];
+      current[0]++;
+      current[1] += size / 1048576;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(row);
+    if (rss && current) current[2] += Number(rss[1]) / 1024;
+  }
+  for (const value of Object.values(kinds)) for (const i of [1, 2]) value[i] = Math.round(value[i] * 10) / 10;
+  return kinds;
+}
+
+const SMAPS_DIR = process.env.TRACE_SMAPS_DIR;
+if (SMAPS_DIR) await mkdir(SMAPS_DIR, { recursive: true });
 async function line(model, done) {
   await new Promise((r) => setTimeout(r, 500));
   const main = await probe(server.pid);
+  // the server's mappings after the collection, for scripts/smaps-diff.mjs
+  if (SMAPS_DIR) await writeFile(path.join(SMAPS_DIR, `server-${model}-${String(done).padStart(7, '0')}.smaps`), await readFile(`/proc/${server.pid}/smaps`)); // copyFile reads /proc files as empty
   const workers = [];
   for (const pid of workerPids(server.pid)) {
     const w = await probe(pid);
@@ -79,7 +119,7 @@ async function line(model, done) {
       node: process.version,
       model,
       done,
-      server: { rssMiB: mib(main.rss), anonMiB: main.smaps ? mib(main.smaps.anonymousKib * 1024) : null, heapUsedMiB: mib(main.heapUsed), heapTotalMiB: main.heap.totalMiB, externalMiB: mib(main.external), arrayBuffersMiB: mib(main.arrayBuffers), spaces: main.heap.spaces },
+      server: { rssMiB: mib(main.rss), anonMiB: main.smaps ? mib(main.smaps.anonymousKib * 1024) : null, mappings: await mappings(server.pid), heapUsedMiB: mib(main.heapUsed), heapTotalMiB: main.heap.totalMiB, externalMiB: mib(main.external), arrayBuffersMiB: mib(main.arrayBuffers), spaces: main.heap.spaces },
       threads: main.threads.map((t) => ({ id: t.threadId, usedMiB: t.heap.usedMiB, totalMiB: t.heap.totalMiB, physicalMiB: t.heap.physicalMiB, mallocedMiB: t.heap.mallocedMiB, externalMiB: t.heap.externalMiB, spaces: t.heap.spaces })),
       workers,
     }),
