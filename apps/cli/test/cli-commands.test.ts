@@ -26,6 +26,23 @@ describe('jsfunc models predict', () => {
     expect(JSON.parse(result.stdout)).toEqual({ predictions: [{ a: 1 }, { a: 2 }] });
   });
 
+  it('scores the model MLflow 2.8.1 wrote with nothing on stderr, and names a wrong input shape', async () => {
+    const model = path.join(FIXTURES, 'mlflow-onnx-model-2.8.1');
+    const input = path.join(scratch, 'zeros.json');
+    await writeFile(input, JSON.stringify({ inputs: { input: [Array.from({ length: 10 }, () => 0)] } }));
+    const result = await runCli(['models', 'predict', '-m', model, '-i', input]);
+    // MLflow's default providers list CUDA first; its absence here is not worth a line on every run.
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect((JSON.parse(result.stdout) as { predictions: { variable: number[][] } }).predictions.variable[0]![0]).toBeCloseTo(150.434, 3);
+
+    await writeFile(input, JSON.stringify({ inputs: { input: [[0, 0, 0]] } }));
+    const wrong = await runCli(['models', 'predict', '-m', model, '-i', input]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('ERR_ONNX_INPUT_SHAPE');
+    expect(wrong.stderr).toContain('Got: 3 Expected: 10');
+  });
+
   it('reads CSV from standard input and writes the output file', async () => {
     const model = await app.saveEchoModel();
     const output = path.join(scratch, 'out.json');

@@ -5,6 +5,9 @@ export const defaultLogger: LoggerV1 = {
   warn(message) {
     console.warn(`[jsfunc] ${message}`);
   },
+  // Present (and quiet) so that flavors' informational messages are not promoted to warnings.
+  info() {},
+  debug() {},
 };
 
 /** A logger that drops everything (for tests and quiet tools). */
