@@ -29,6 +29,7 @@ function heapOfThisIsolate() {
     totalMiB: mib(statistics.total_heap_size),
     physicalMiB: mib(statistics.total_physical_size),
     mallocedMiB: mib(statistics.malloced_memory),
+    peakMallocedMiB: mib(statistics.peak_malloced_memory), // V8's zones (compilers, parser) at their peak
     externalMiB: mib(statistics.external_memory),
     spaces, // [used, committed]
   };

@@ -70,7 +70,8 @@ const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
 /**
  * The server's resident memory by kind of mapping, MiB, from /proc/<pid>/smaps: V8's heap pages
  * (anonymous rw 256 KiB mappings; V8 maps every regular page on its own, at a random address),
- * glibc's main arena ([heap]), the thread arenas (anonymous mappings at 64 MiB-aligned addresses),
+ * glibc's main arena ([heap]), the thread arenas (anonymous rw mappings of at most 64 MiB at 64 MiB-aligned
+ * addresses),
  * other anonymous memory, and files (node's binary, onnxruntime's .so, ...). For V8 pages and
  * arenas: [mappings, mapped MiB, resident MiB].
  */
@@ -88,7 +89,7 @@ async function mappings(pid) {
         : name.startsWith('/') ? 'files'
         : name !== '' ? 'otherAnon'
         : size === 262144 && head[3].startsWith('rw') ? 'v8Pages'
-        : start >= 0x7f0000000000n && start % 67108864n === 0n ? 'threadArenas'
+        : start % 67108864n === 0n && size <= 67108864 && head[3].startsWith('rw') ? 'threadArenas'
         : 'otherAnon';
       current = kinds[kind];
       current[0]++;
@@ -119,8 +120,8 @@ async function line(model, done) {
       node: process.version,
       model,
       done,
-      server: { rssMiB: mib(main.rss), anonMiB: main.smaps ? mib(main.smaps.anonymousKib * 1024) : null, mappings: await mappings(server.pid), heapUsedMiB: mib(main.heapUsed), heapTotalMiB: main.heap.totalMiB, externalMiB: mib(main.external), arrayBuffersMiB: mib(main.arrayBuffers), spaces: main.heap.spaces },
-      threads: main.threads.map((t) => ({ id: t.threadId, usedMiB: t.heap.usedMiB, totalMiB: t.heap.totalMiB, physicalMiB: t.heap.physicalMiB, mallocedMiB: t.heap.mallocedMiB, externalMiB: t.heap.externalMiB, spaces: t.heap.spaces })),
+      server: { rssMiB: mib(main.rss), anonMiB: main.smaps ? mib(main.smaps.anonymousKib * 1024) : null, mappings: await mappings(server.pid), heapUsedMiB: mib(main.heapUsed), heapTotalMiB: main.heap.totalMiB, mallocedMiB: main.heap.mallocedMiB, peakMallocedMiB: main.heap.peakMallocedMiB, externalMiB: mib(main.external), arrayBuffersMiB: mib(main.arrayBuffers), spaces: main.heap.spaces },
+      threads: main.threads.map((t) => ({ id: t.threadId, usedMiB: t.heap.usedMiB, totalMiB: t.heap.totalMiB, physicalMiB: t.heap.physicalMiB, mallocedMiB: t.heap.mallocedMiB, peakMallocedMiB: t.heap.peakMallocedMiB, externalMiB: t.heap.externalMiB, spaces: t.heap.spaces })),
       workers,
     }),
   );
