@@ -14,6 +14,7 @@ beforeAll(async () => {
   app = await createEchoApp();
   const echo = await app.saveEchoModel({ name: 'echo' });
   const warm = await app.saveEchoModel({ name: 'warm', inputExample: [{ x: 1 }, { x: 2 }] });
+  const slowLoad = await app.saveEchoModel({ name: 'slowload', loadDelayMs: 2000 });
   const typed = await app.saveEchoModel({
     name: 'typed',
     signature: { inputs: [{ type: 'tensor', name: 'x', 'tensor-spec': { dtype: 'float32', shape: [-1, 2] } }] },
@@ -35,6 +36,7 @@ beforeAll(async () => {
       { name: 'typed', uri: typed, version: 'v1', batching: { maxBatchSize: 16, maxQueueDelayMs: 1 } },
       { name: 'chat', uri: chat },
       { name: 'warm', uri: warm },
+      { name: 'slowload', uri: slowLoad, workers: 2 },
     ],
     flavorPackages: app.flavorPackages,
     cwd: app.directory,
@@ -223,7 +225,7 @@ describe('Open Inference Protocol v2', () => {
   it('unknown model and version are 404 {"error"}; OIP example 1 shape defect is 400', async () => {
     const unknown = await fetch(`${base}/v2/models/InvalidModel`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: 'Model with name InvalidModel does not exist. Served models: echo, typed, chat, warm.' });
+    expect(await unknown.json()).toEqual({ error: 'Model with name InvalidModel does not exist. Served models: echo, typed, chat, warm, slowload.' });
     const version = await postJson('/v2/models/typed/versions/v0/infer', { inputs: [{ name: 'x', shape: [1], datatype: 'FP32', data: [1] }] });
     expect(version.status).toBe(404);
     expect(await version.json()).toEqual({ error: 'Model typed with version v0 not found' });
@@ -266,5 +268,16 @@ describe('serving machinery', () => {
     for (let i = 0; i < 5; i += 1) expect((await postJson('/invocations', { inputs: [i] })).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(server.models.get('echo')!.pool.hasIdleWorker()).toBe(true);
+  });
+
+  it('a replacement worker gets no request before its model has loaded', async () => {
+    const crash = await postJson('/models/slowload/invocations', { inputs: [1], params: { crash: true } });
+    expect(crash.status).toBe(500);
+    // The replacement starts after ~100 ms and loads for 2 s: requests now must go to the other worker.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    for (let i = 0; i < 5; i += 1) {
+      const response = await postJson('/models/slowload/invocations', { inputs: [i] });
+      expect(response.status, await response.clone().text()).toBe(200);
+    }
   });
 });

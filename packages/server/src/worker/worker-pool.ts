@@ -61,6 +61,8 @@ interface Slot {
   index: number;
   inFlight: number;
   alive: boolean;
+  /** True once the worker has loaded the model; only loaded workers get requests. */
+  loaded: boolean;
   send(message: ToWorkerMessage): void;
   kill(): void;
   pending: Map<number, Pending>;
@@ -94,12 +96,11 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const spawn = (index: number): Promise<WorkerModelDescription> =>
     new Promise((resolve, reject) => {
       const pending = new Map<number, Pending>();
-      let loaded = false;
-      const slot: Slot = { index, inFlight: 0, alive: true, pending, send: () => {}, kill: () => {}, pid: undefined };
+      const slot: Slot = { index, inFlight: 0, alive: true, loaded: false, pending, send: () => {}, kill: () => {}, pid: undefined };
       const onMessage = (message: FromWorkerMessage): void => {
         switch (message.type) {
           case 'ready':
-            loaded = true;
+            slot.loaded = true;
             resolve(message.description);
             return;
           case 'load-error':
@@ -145,7 +146,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         }
         pending.clear();
         slot.inFlight = 0;
-        if (!loaded) {
+        if (!slot.loaded) {
           reject(serverError('ERR_SERVER_WORKER_CRASHED', `The inference worker stopped (${reason}) while loading the model.`));
           return;
         }
@@ -199,7 +200,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const pick = (): Slot => {
     let best: Slot | undefined;
     for (const slot of slots) {
-      if (!slot?.alive) continue;
+      // A replacement worker still loading its model is skipped until it says it is ready.
+      if (!slot?.alive || !slot.loaded) continue;
       if (best === undefined || slot.inFlight < best.inFlight) best = slot;
     }
     if (best === undefined) {

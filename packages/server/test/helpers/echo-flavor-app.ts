@@ -28,6 +28,7 @@ export function ${name}Flavor() {
     },
     async load(context) {
       const config = JSON.parse(await context.reader.readText('echo.json'));
+      if (config.load_delay_ms) await new Promise((resolve) => setTimeout(resolve, Number(config.load_delay_ms)));
       let calls = 0;
       const predict = async (input, params) => {
         calls += 1;
@@ -73,6 +74,8 @@ export interface EchoApp {
     mode?: 'identity' | 'params' | 'dtypes';
     signature?: { inputs?: unknown[]; outputs?: unknown[]; params?: unknown[] };
     inputExample?: unknown;
+    /** The model takes this long to load (in every worker). */
+    loadDelayMs?: number;
   }): Promise<string>;
 }
 
@@ -116,7 +119,7 @@ export async function createEchoApp(): Promise<EchoApp> {
             params: options.signature.params ? JSON.stringify(options.signature.params) : null,
           })
         : undefined;
-      await saveModel({ mode: options.mode ?? 'identity' }, {
+      await saveModel({ mode: options.mode ?? 'identity', ...(options.loadDelayMs ? { load_delay_ms: options.loadDelayMs } : {}) }, {
         flavor,
         path: target,
         ...(signature ? { signature } : {}),
