@@ -12,7 +12,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MLFLOW_ONNX, keepAliveAgent, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids } from '../dist/index.js';
+import { MLFLOW_ONNX, keepAliveAgent, probeProcess, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids } from '../dist/index.js';
 
 const REQUESTS = Number(process.env.TRACE_REQUESTS ?? 150_000);
 const MARK = Number(process.env.TRACE_MARK ?? 25_000);
@@ -29,19 +29,7 @@ const server = await startServe([...extra, '-m', `lin=${MLFLOW_ONNX}`, '-m', `ti
   env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${PROBE}`.trim(), JSFUNC_PROBE_DIR: probeDirectory },
 });
 
-async function probe(pid) {
-  const file = path.join(probeDirectory, `${pid}.json`);
-  const asked = Date.now();
-  process.kill(pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      const report = JSON.parse(await readFile(file, 'utf8'));
-      if (report.time >= asked) return report;
-    } catch {}
-  }
-  throw new Error(`no probe answer from ${pid}`);
-}
+const probe = (pid) => probeProcess(pid, probeDirectory);
 
 const BODIES = {
   lin: { path: '/models/lin/invocations', body: JSON.stringify({ inputs: [Array(10).fill(1)] }) },

@@ -3,3 +3,4 @@ export { keepAliveAgent, send, jsonOf, slowClient, type HttpAnswer, type HttpReq
 export { FIXTURES, MLFLOW_ONNX, EMOTION_TFJS, temporaryDirectory, packageWithCli, copyModel } from './harness/models.js';
 export { residentKib, openFds, childPids, commandLine, workerPids, isAlive, threadCount } from './harness/processes.js';
 export { saveTinyTfjsModel } from './harness/tiny-tfjs.js';
+export { probeProcess, type ProbeReport } from './harness/probe.js';

@@ -18,11 +18,11 @@
  * measure the same heap configuration, so a leak shows and the nursery's sizing does not.
  * SOAK_SEMI_SPACE_MIB=default runs V8's own sizing (then expect the climb above on Node.js 24).
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MLFLOW_ONNX, jsonOf, keepAliveAgent, openFds, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids, type ServeProcess } from '../src/index.js';
+import { MLFLOW_ONNX, jsonOf, keepAliveAgent, openFds, probeProcess, saveTinyTfjsModel, send, startServe, temporaryDirectory, workerPids, type ProbeReport, type ServeProcess } from '../src/index.js';
 
 const REQUESTS = Number(process.env.SOAK_REQUESTS ?? 200_000);
 /**
@@ -65,40 +65,14 @@ afterAll(async () => {
   await work?.remove();
 });
 
-/** What the SIGUSR2 probe (probe/worker-probe.mjs) writes for a process after a full collection. */
-interface ProbeReport {
-  time: number;
-  rss: number;
-  heapUsed: number;
-  tfjs: { numTensors: number } | null;
-  /** Per V8 space: [used, committed] MiB after the collection. */
-  heap: { spaces: Record<string, [number, number]> };
-  threads: Array<{ threadId: number; heap: { spaces: Record<string, [number, number]> } }>;
-}
-
 /** Committed young generation (new space) of every isolate of a process, MiB: main thread first. */
 function youngGeneration(report: ProbeReport): number[] {
   return [report.heap, ...report.threads.map((thread) => thread.heap)].map((heap) => heap.spaces.new?.[1] ?? NaN);
 }
 
-/**
- * What the SIGUSR2 probe reports for a process, after a full garbage collection: resident memory,
- * heap in use, and the TF.js engine's live tensors (null where TF.js is not loaded).
- */
-async function probe(pid: number): Promise<ProbeReport> {
-  const file = path.join(probeDirectory, `${pid}.json`);
-  const asked = Date.now();
-  process.kill(pid, 'SIGUSR2');
-  for (let i = 0; i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      const report = JSON.parse(await readFile(file, 'utf8')) as ProbeReport;
-      if (report.time >= asked) return report;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' && !(error instanceof SyntaxError)) throw error;
-    }
-  }
-  throw new Error(`process ${pid} did not answer the probe`);
+/** The probe's report for a process (resident memory, heaps and TF.js tensors after a full collection). */
+function probe(pid: number): Promise<ProbeReport> {
+  return probeProcess(pid, probeDirectory);
 }
 
 interface Snapshot {
