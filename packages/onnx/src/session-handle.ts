@@ -94,18 +94,17 @@ async function createMainHandle(ort: OrtModule, create: CreateOptions): Promise<
   for (const warning of created.warnings) create.warn(warning);
   let session: InferenceSession | undefined = created.session;
   const handler = sessionHandler(created.session);
-  const outputNames = created.outputs.filter((output) => output.isTensor).map((output) => output.name);
-  const fetchLists = new Map<string, Record<string, null>>();
+  // The handler takes fetches as an object of names; callers pass one fetch list per model, so it
+  // is built once per list.
+  const fetchObjects = new WeakMap<readonly string[], Record<string, null>>();
   const fetchObject = (fetches: readonly string[]): Record<string, null> => {
-    const key = fetches.join('\u0000');
-    let object = fetchLists.get(key);
+    let object = fetchObjects.get(fetches);
     if (object === undefined) {
       object = Object.freeze(Object.fromEntries(fetches.map((name) => [name, null]))) as Record<string, null>;
-      fetchLists.set(key, object);
+      fetchObjects.set(fetches, object);
     }
     return object;
   };
-  const allFetches = fetchObject(outputNames);
   return {
     inputs: created.inputs,
     outputs: created.outputs,
@@ -120,7 +119,7 @@ async function createMainHandle(ort: OrtModule, create: CreateOptions): Promise<
         for (const name in feeds) ortFeeds[name] = toOrtTensor(ort, feeds[name]!);
         const running: Promise<Record<string, OrtOutput>> =
           handler !== undefined
-            ? handler.run(ortFeeds, allOutputs ? allFetches : fetchObject(fetches), NO_RUN_OPTIONS)
+            ? handler.run(ortFeeds, fetchObject(fetches), NO_RUN_OPTIONS)
             : allOutputs
               ? session.run(ortFeeds)
               : session.run(ortFeeds, fetches as string[]);

@@ -1,13 +1,13 @@
 import { jsfuncError } from '../errors/jsfunc-error.js';
 import { fromModelData, toModelData, type InputForm, type InputSpecJson } from '../input/model-data.js';
-
-const INPUT_FORMS: readonly InputForm[] = ['tensor', 'ndarray', 'tensors', 'records', 'split', 'columns', 'value'];
 import type { MLmodel } from '../mlmodel/mlmodel.js';
 import { enforceParams } from '../schema/enforce-params.js';
 import { enforceSchema } from '../schema/enforce-schema.js';
 import type { ModelSignature } from '../schema/model-signature.js';
 import type { FlavorModelV1, LoggerV1 } from '../spec/v1/flavor.js';
 import type { ModelDataV1, ParamsV1 } from '../spec/v1/tensor.js';
+
+const INPUT_FORMS: readonly InputForm[] = ['tensor', 'ndarray', 'tensors', 'records', 'split', 'columns', 'value'];
 
 /**
  * A loaded model, whatever its flavor: jsfunc's equivalent of MLflow's `PyFuncModel`.

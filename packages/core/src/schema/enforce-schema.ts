@@ -68,10 +68,6 @@ type TypedArray =
   | Float32Array
   | Float64Array;
 
-function typedArrayDtype(values: ArrayLike<unknown>): string | undefined {
-  return dtypeOfTypedArray(values);
-}
-
 /** MLflow's rule: a missing required input is an error naming it; extra inputs are dropped with a warning. */
 function reportMissingAndExtra(missing: readonly string[], extra: readonly string[], logger: WarningLogger): void {
   if (missing.length > 0) {
@@ -123,7 +119,7 @@ function zeroOrOne(values: ArrayLike<unknown>): boolean {
 
 /** MLflow `_enforce_mlflow_datatype` for one column of a primitive type. */
 function enforcePrimitiveColumn(name: string, values: ArrayLike<unknown>, type: DataTypeName): ArrayLike<unknown> {
-  const typed = typedArrayDtype(values);
+  const typed = dtypeOfTypedArray(values);
   const found = typed ?? plainColumnDtype(values);
   const incompatible = (hint = ''): never =>
     enforcementError(
@@ -571,7 +567,7 @@ function enforceTensorSchema(input: ModelDataV1, schema: Schema, logger: Warning
       );
     }
     const columnData = table.columns.map((column) => table.data[column] as ArrayLike<unknown>);
-    const typedDtypes = new Set(columnData.map((values) => typedArrayDtype(values) ?? 'plain'));
+    const typedDtypes = new Set(columnData.map((values) => dtypeOfTypedArray(values) ?? 'plain'));
     const values: unknown[] = [];
     for (let row = 0; row < table.rowCount; row++) for (const column of columnData) values.push(column[row]);
     const onlyDtype = typedDtypes.size === 1 ? [...typedDtypes][0] : 'plain';
